@@ -1,0 +1,70 @@
+//! Compares rendered files with a generated tree and explains every difference.
+
+use crate::tree::{normalize, read_tree};
+use keiko_manifests::Files;
+use similar::TextDiff;
+use std::fmt::Write;
+use std::io;
+use std::path::Path;
+
+/// How a generated tree differs from what the spec renders.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Rendered but absent on disk.
+    pub missing: Vec<String>,
+    /// On disk but rendered by nothing.
+    pub extra: Vec<String>,
+    /// On disk with other contents, with a unified diff (disk → rendered).
+    pub changed: Vec<(String, String)>,
+}
+
+impl Drift {
+    /// Whether the tree matches exactly.
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.changed.is_empty()
+    }
+
+    /// A report naming every differing file, diffs first, lists last.
+    pub fn report(&self, out_dir: &str) -> String {
+        let mut text = String::new();
+        for (_, diff) in &self.changed {
+            text.push_str(diff);
+        }
+        for (label, paths) in [("missing", &self.missing), ("extra", &self.extra)] {
+            for path in paths {
+                let _ = writeln!(text, "{label}: {out_dir}/{path}");
+            }
+        }
+        for (path, _) in &self.changed {
+            let _ = writeln!(text, "changed: {out_dir}/{path}");
+        }
+        text
+    }
+}
+
+/// Compares `files` with the tree under `root`.
+pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
+    let on_disk = read_tree(root)?;
+    let mut drift = Drift::default();
+    for (path, rendered) in files.iter() {
+        match on_disk.get(path) {
+            None => drift.missing.push(path.to_owned()),
+            Some(bytes) => {
+                let current = normalize(bytes);
+                if current != rendered {
+                    drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
+                }
+            }
+        }
+    }
+    drift.extra = on_disk.keys().filter(|path| files.get(path).is_none()).cloned().collect();
+    Ok(drift)
+}
+
+fn unified_diff(path: &str, current: &str, rendered: &str) -> String {
+    TextDiff::from_lines(current, rendered)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

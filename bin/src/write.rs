@@ -1,0 +1,101 @@
+//! The one place that writes generated files. A run renders into a scratch tree
+//! beside the output directory and swaps it in with one atomic rename, so an
+//! interrupted or failed run leaves the previous tree whole.
+
+use crate::tree::{normalize, read_tree};
+use keiko_manifests::Files;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What a write changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files in the new tree.
+    pub written: usize,
+    /// Files that are new or whose contents changed.
+    pub changed: usize,
+    /// Files that nothing renders any more and were deleted.
+    pub removed: usize,
+}
+
+/// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
+pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
+    let before = read_tree(root)?;
+    let changed = files
+        .iter()
+        .filter(|(path, contents)| before.get(*path).map(|b| normalize(b)) != Some((*contents).to_owned()))
+        .count();
+    let removed = before.keys().filter(|path| files.get(path).is_none()).count();
+    let summary = Summary { written: files.len(), changed, removed };
+    if changed == 0 && removed == 0 && root.is_dir() {
+        return Ok(summary);
+    }
+    let scratch = sibling(root, "tmp")?;
+    remove_if_present(&scratch)?;
+    fill(&scratch, files)?;
+    swap_in(&scratch, root)?;
+    Ok(summary)
+}
+
+/// A hidden path next to `root` (`.generated.tmp` beside `generated`), on the same filesystem.
+fn sibling(root: &Path, suffix: &str) -> io::Result<PathBuf> {
+    let name = root.file_name().ok_or_else(|| io::Error::other(format!("{} has no directory name", root.display())))?;
+    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Ok(parent.join(format!(".{}.{suffix}", name.to_string_lossy())))
+}
+
+fn fill(dir: &Path, files: &Files) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (path, contents) in files.iter() {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, contents)?;
+    }
+    Ok(())
+}
+
+/// Replaces `root` by `scratch`. On Linux both trees are exchanged in one
+/// `renameat2(RENAME_EXCHANGE)`, so `root` always exists and is always whole.
+fn swap_in(scratch: &Path, root: &Path) -> io::Result<()> {
+    if !root.exists() {
+        return std::fs::rename(scratch, root);
+    }
+    exchange(scratch, root)?;
+    std::fs::remove_dir_all(scratch)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // Filesystems without RENAME_EXCHANGE fall back to two renames.
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => two_renames(a, b),
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    two_renames(a, b)
+}
+
+/// Moves `b` aside to `a`'s `.old` sibling, `a` into `b`, then the old tree back to `a`
+/// for the caller to delete. Only a crash between the first two renames leaves `b`
+/// missing, and then the previous tree is still whole under `.old`.
+fn two_renames(a: &Path, b: &Path) -> io::Result<()> {
+    let old = sibling(b, "old")?;
+    remove_if_present(&old)?;
+    std::fs::rename(b, &old)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&old, a)
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}

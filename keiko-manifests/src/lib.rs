@@ -1,0 +1,20 @@
+//! The Keiko platform spec and the builders that turn it into Kubernetes manifests.
+//!
+//! [`spec::load`] reads keiko.yaml into a validated [`Spec`]; [`render`] turns a spec
+//! into [`Files`] without touching the filesystem. The `generate` binary is the one
+//! place that writes them.
+
+pub mod output;
+pub mod schema_file;
+pub mod spec;
+
+pub use output::{Files, RenderError};
+pub use spec::{Env, PerEnv, Spec, SpecErrors, load};
+
+/// Renders every file this crate owns for `spec`.
+pub fn render(spec: &Spec) -> Result<Files, RenderError> {
+    let _ = spec;
+    let mut files = Files::new();
+    schema_file::render(&mut files)?;
+    Ok(files)
+}

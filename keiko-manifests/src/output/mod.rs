@@ -1,0 +1,8 @@
+//! The rendered output: a map from relative path to file contents, and the
+//! serializers that every builder's objects go through.
+
+mod files;
+mod yaml;
+
+pub use files::{Files, RenderError};
+pub use yaml::{HEADER, json_document, yaml_document, yaml_stream};

@@ -1,0 +1,49 @@
+//! The platform spec: its types, how keiko.yaml is read, and the rules it must follow.
+//!
+//! Reading goes parse → shape → semantics ([`load`]): YAML is parsed with positions,
+//! checked against the JSON Schema (every unknown field, missing field and bad type),
+//! deserialized, and validated against the platform's rules. Each stage reports every
+//! problem it finds; a later stage runs only when the earlier ones found none.
+
+pub mod addon;
+pub mod backup;
+pub mod document;
+pub mod env;
+pub mod error;
+pub mod platform;
+pub mod service;
+pub mod shape;
+pub mod source;
+pub mod stateful;
+pub mod validate;
+
+pub use document::{RawSpec, Spec};
+pub use env::{Env, PerEnv};
+pub use error::{Location, Problem, SpecError, SpecErrors, SpecPath};
+pub use validate::validate;
+
+/// Reads and validates a spec. `file` names the source in error messages.
+pub fn load(file: &str, text: &str) -> Result<Spec, SpecErrors> {
+    let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors: sorted(errors) };
+    let document = source::parse(text).map_err(fail)?;
+    let schema = shape::json_schema();
+    let shape_errors = shape::check(&document, &schema);
+    if !shape_errors.is_empty() {
+        return Err(fail(shape_errors));
+    }
+    let raw: RawSpec = serde_json::from_value(document.value.clone())
+        .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
+    validate(raw).map_err(|errors| {
+        let located = errors.into_iter().map(|mut error| {
+            error.location = document.map.locate(&error.path);
+            error
+        });
+        fail(located.collect())
+    })
+}
+
+fn sorted(mut errors: Vec<SpecError>) -> Vec<SpecError> {
+    errors.sort_by(|a, b| (a.location, &a.path).cmp(&(b.location, &b.path)));
+    errors.dedup();
+    errors
+}

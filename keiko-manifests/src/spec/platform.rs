@@ -1,0 +1,67 @@
+//! Platform-wide settings and the description of each environment's cluster.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Settings shared by every environment and service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    /// The platform's name: the `app.kubernetes.io/part-of` label of everything it runs.
+    pub name: String,
+    /// The OVHcloud and GitHub organization that owns the platform (`keikolatam`).
+    pub organization: String,
+    /// The Git repository ArgoCD reads `generated/` from (HTTPS URL).
+    pub repository: String,
+    /// The container registry every service image lives under, without scheme
+    /// (`registry.gra.cloud.ovh.net/keikolatam`).
+    pub registry: String,
+    /// The Kubernetes minor version of every cluster (`"1.35"`); the manifests are
+    /// checked against this version's API.
+    pub kubernetes_version: String,
+    /// The namespace the services run in.
+    pub namespace: String,
+}
+
+/// One environment: its cluster, where it is deployed from and how big it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// The OVHcloud Managed Kubernetes cluster name (`keikolatam-dev`).
+    pub cluster: String,
+    /// The OVHcloud region (`GRA`, or a zone such as `GRA9`).
+    pub region: String,
+    /// The Git branch whose commits deploy to this environment.
+    pub branch: String,
+    /// The base DNS domain under which public routes are exposed.
+    pub domain: String,
+    /// The Object Storage bucket that holds this environment's Terraform state.
+    pub state_bucket: String,
+    /// The node pools of the cluster.
+    pub node_pools: NodePools,
+}
+
+/// The two node pools every cluster has: one for platform add-ons, one for services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodePools {
+    /// Runs the platform add-ons (ArgoCD, observability, operators).
+    pub system: NodePool,
+    /// Runs the Keiko services and stateful stores.
+    pub applications: NodePool,
+}
+
+/// A node pool with autoscaling bounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodePool {
+    /// The OVHcloud instance flavor (`b2-7`: 2 vCPU, 7 GB).
+    pub flavor: String,
+    /// The node count the pool starts with.
+    pub desired_nodes: u32,
+    /// The autoscaler's lower bound.
+    #[schemars(range(min = 1))]
+    pub min_nodes: u32,
+    /// The autoscaler's upper bound.
+    pub max_nodes: u32,
+}

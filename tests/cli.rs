@@ -1,0 +1,138 @@
+//! The `generate` command as engineers and CI run it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const GENERATE: &str = env!("CARGO_BIN_EXE_generate");
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn generate(args: &[&str]) -> Output {
+    Command::new(GENERATE).current_dir(repo()).args(args).output().expect("generate runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh copy of generated/ in a temporary directory.
+fn rendered_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("generated");
+    let result = generate(&["--out", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    (dir, out)
+}
+
+fn check(out: &Path) -> Output {
+    generate(&["--check", "--out", out.to_str().unwrap()])
+}
+
+fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn two_runs_into_empty_directories_give_identical_bytes() {
+    let (_a, first) = rendered_copy();
+    let (_b, second) = rendered_copy();
+    let first = snapshot(&first);
+    assert!(!first.is_empty());
+    assert_eq!(first, snapshot(&second));
+}
+
+#[test]
+fn check_passes_on_a_fresh_tree_and_names_an_edited_file() {
+    let (_dir, out) = rendered_copy();
+    assert!(check(&out).status.success());
+    let victim = out.join("schema/keiko.schema.json");
+    std::fs::write(&victim, "{}\n").unwrap();
+    let result = check(&out);
+    assert_eq!(result.status.code(), Some(1));
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains("changed: "), "{stdout}");
+    assert!(stdout.contains("schema/keiko.schema.json"), "{stdout}");
+    assert!(stdout.contains("+++ b/schema/keiko.schema.json"), "a unified diff is printed: {stdout}");
+}
+
+#[test]
+fn check_names_deleted_and_stray_files() {
+    let (_dir, out) = rendered_copy();
+    std::fs::remove_file(out.join("schema/keiko.schema.json")).unwrap();
+    std::fs::write(out.join("stray.yaml"), "kind: Stray\n").unwrap();
+    let result = check(&out);
+    assert_eq!(result.status.code(), Some(1));
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains("missing: ") && stdout.contains("schema/keiko.schema.json"), "{stdout}");
+    assert!(stdout.contains("extra: ") && stdout.contains("stray.yaml"), "{stdout}");
+}
+
+#[test]
+fn writing_removes_files_nothing_renders_and_reports_a_summary() {
+    let (_dir, out) = rendered_copy();
+    std::fs::write(out.join("orphan.yaml"), "kind: Orphan\n").unwrap();
+    let result = generate(&["--out", out.to_str().unwrap()]);
+    assert!(result.status.success());
+    assert!(!out.join("orphan.yaml").exists());
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains("1 removed"), "{stdout}");
+    assert!(check(&out).status.success());
+}
+
+#[test]
+fn a_leftover_scratch_tree_from_an_interrupted_run_is_discarded() {
+    let (dir, out) = rendered_copy();
+    let scratch = dir.path().join(".generated.tmp");
+    std::fs::create_dir_all(scratch.join("half")).unwrap();
+    std::fs::write(scratch.join("half/written.yaml"), "partial").unwrap();
+    std::fs::write(out.join("schema/keiko.schema.json"), "stale").unwrap();
+    assert!(generate(&["--out", out.to_str().unwrap()]).status.success());
+    assert!(!scratch.exists());
+    assert!(check(&out).status.success());
+}
+
+#[test]
+fn a_bad_spec_exits_2_with_every_problem_and_touches_nothing() {
+    let (dir, out) = rendered_copy();
+    let before = snapshot(&out);
+    let spec = std::fs::read_to_string(repo().join("keiko.yaml"))
+        .unwrap()
+        .replacen("  namespace: keiko\n", "  namespace: Keiko\n  colour: blue\n", 1)
+        .replacen("min_nodes: 2, max_nodes: 3", "min_nodes: -2, max_nodes: 3", 1);
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, spec).unwrap();
+    let result = generate(&["--spec", bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("platform.colour: unknown field `colour`"), "{stderr}");
+    assert!(
+        stderr.contains("environments.dev.node_pools.system.min_nodes: -2 is less than the minimum of"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 problems in"), "{stderr}");
+    assert_eq!(before, snapshot(&out));
+}
+
+#[test]
+fn a_missing_spec_is_an_error_not_a_panic() {
+    let result = generate(&["--spec", "/nonexistent/keiko.yaml", "--check"]);
+    assert_eq!(result.status.code(), Some(3));
+    assert!(text(&result.stderr).contains("cannot read /nonexistent/keiko.yaml"));
+}
