@@ -1,9 +1,87 @@
 //! The builders of Keiko's Terraform configuration for OVHcloud.
+//!
+//! [`render`] writes `terraform/modules/*` (the same modules for every environment),
+//! `terraform/envs/<env>/` (one root per environment, inputs from keiko.yaml),
+//! `terraform/global/` (the registry) and `terraform/bootstrap/` (the state buckets).
+//! Every file is built as a typed hcl-rs [`hcl::Body`] and printed in `terraform fmt` form.
 
-use keiko_manifests::{Files, RenderError, Spec};
+pub mod blocks;
+pub mod error;
+pub mod expr;
+pub mod file;
+pub mod fmt;
+pub mod modules;
+pub mod names;
+pub mod providers;
+pub mod resources;
+pub mod roots;
+pub mod validation;
+
+pub use error::HclError;
+pub use file::tf_file;
+
+use hcl::Body;
+use keiko_manifests::spec::platform::Environment;
+use keiko_manifests::{Env, Files, RenderError, Spec};
+use roots::backend::{StateLocation, s3};
 
 /// Renders every Terraform file for `spec`.
 pub fn render(spec: &Spec) -> Result<Files, RenderError> {
-    let _ = spec;
-    Ok(Files::new())
+    let mut files = Files::new();
+    for (path, body) in bodies(spec)? {
+        let text = tf_file(&path, &body)?;
+        files.insert(path, text)?;
+    }
+    Ok(files)
+}
+
+/// Every Terraform file as a typed body, by path relative to `generated/`.
+pub fn bodies(spec: &Spec) -> Result<Vec<(String, Body)>, HclError> {
+    let mut out = module_bodies();
+    for (env, environment) in spec.environments().iter() {
+        out.extend(env_bodies(spec, env, environment)?);
+    }
+    out.extend(shared_bodies(spec));
+    Ok(out)
+}
+
+/// `terraform/modules/<dir>/*.tf`: the modules every environment shares.
+fn module_bodies() -> Vec<(String, Body)> {
+    let mut out = Vec::new();
+    for module in modules::all() {
+        let dir = format!("terraform/modules/{}", module.dir);
+        let terraform =
+            hcl::Block::builder("terraform").add_block(providers::required_providers(module.providers, false));
+        out.push((format!("{dir}/main.tf"), module.main));
+        out.push((format!("{dir}/outputs.tf"), module.outputs));
+        out.push((format!("{dir}/variables.tf"), module.variables));
+        out.push((format!("{dir}/versions.tf"), Body::builder().add_block(terraform.build()).build()));
+    }
+    out
+}
+
+/// `terraform/envs/<env>/*.tf`: the environment's root module.
+fn env_bodies(spec: &Spec, env: Env, environment: &Environment) -> Result<Vec<(String, Body)>, HclError> {
+    let dir = format!("terraform/{}", names::env_dir(env));
+    let key = format!("{}/terraform.tfstate", env.name());
+    let location = StateLocation { bucket: &environment.state_bucket, key: &key, region: &environment.region };
+    Ok(vec![
+        (format!("{dir}/main.tf"), roots::env_main::main_tf(spec, env, environment)?),
+        (format!("{dir}/outputs.tf"), roots::env_outputs::outputs_tf()),
+        (format!("{dir}/variables.tf"), roots::env_variables::variables_tf()),
+        (format!("{dir}/versions.tf"), roots::versions(&["helm", "kubernetes", "ovh"], Some(s3(&location)))),
+    ])
+}
+
+/// `terraform/bootstrap/` (state buckets) and `terraform/global/` (registry).
+fn shared_bodies(spec: &Spec) -> Vec<(String, Body)> {
+    vec![
+        ("terraform/bootstrap/main.tf".into(), roots::bootstrap::main_tf(spec)),
+        ("terraform/bootstrap/variables.tf".into(), roots::bootstrap::variables_tf()),
+        ("terraform/bootstrap/versions.tf".into(), roots::bootstrap::versions_tf()),
+        ("terraform/global/main.tf".into(), roots::global::main_tf(spec)),
+        ("terraform/global/outputs.tf".into(), roots::global::outputs_tf()),
+        ("terraform/global/variables.tf".into(), roots::global::variables_tf()),
+        ("terraform/global/versions.tf".into(), roots::global::versions_tf(spec)),
+    ]
 }

@@ -4,6 +4,8 @@
 //! into [`Files`] without touching the filesystem. The `generate` binary is the one
 //! place that writes them.
 
+pub mod crd;
+pub mod k8s;
 pub mod output;
 pub mod schema_file;
 pub mod spec;
@@ -13,8 +15,8 @@ pub use spec::{Env, PerEnv, Spec, SpecErrors, load};
 
 /// Renders every file this crate owns for `spec`.
 pub fn render(spec: &Spec) -> Result<Files, RenderError> {
-    let _ = spec;
     let mut files = Files::new();
     schema_file::render(&mut files)?;
+    k8s::render(spec, &mut files)?;
     Ok(files)
 }

@@ -141,3 +141,32 @@ fn yaml_syntax_errors_point_at_the_line() {
     assert!(errors.to_string().starts_with("keiko.yaml:"), "{errors}");
     assert!(errors.errors[0].location.is_some());
 }
+
+#[test]
+fn blue_green_without_a_metrics_port_is_refused() {
+    let port = "      - { name: metrics, port: 9464, protocol: http }\n";
+    let gateway = KEIKO.find("  api-gateway:").unwrap();
+    let metrics = gateway + KEIKO[gateway..].find(port).unwrap();
+    let text = format!("{}{}", &KEIKO[..metrics], &KEIKO[metrics + port.len()..]);
+    let lines = messages(&errors_of(&text));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("services.api-gateway.rollout.strategy: blue-green needs a port named `metrics`")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_stateful_store_without_a_storage_size_is_refused() {
+    let text = edited(
+        "      dev: { size: 20Gi, class: csi-cinder-high-speed }\n",
+        "      dev: { class: csi-cinder-high-speed }\n",
+    );
+    let errors = errors_of(&text);
+    let lines = messages(&errors);
+    assert!(lines.iter().any(|l| l.contains("stateful.clickhouse.storage.dev: missing field `size`")), "{lines:#?}");
+    assert!(
+        errors.errors[0].location.is_some_and(|at| at.line == line_of(&text, "dev: { class: csi-cinder-high-speed }"))
+    );
+}

@@ -17,6 +17,17 @@ pub enum RenderError {
     /// A path is absolute, climbs out of the output directory or is empty.
     #[error("refusing to render {0}: paths must be relative and stay inside generated/")]
     UnsafePath(String),
+    /// An environment renders objects the base does not have, or the reverse; overlays
+    /// can only patch objects, so every environment must render the same set.
+    #[error(
+        "{env} renders {object} but the base does not, or the reverse: every environment must render the same objects"
+    )]
+    ObjectSetDiffers {
+        /// The environment.
+        env: String,
+        /// The object's `kind/namespace/name`.
+        object: String,
+    },
     /// An object could not be serialized.
     #[error("cannot serialize {path}: {reason}")]
     Serialize {

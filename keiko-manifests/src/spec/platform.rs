@@ -39,6 +39,40 @@ pub struct Environment {
     pub state_bucket: String,
     /// The node pools of the cluster.
     pub node_pools: NodePools,
+    /// The datacenter that hosts the Managed Kubernetes cluster (`GRA11`): MKS takes a
+    /// datacenter inside `region`, not the region itself. Defaults to `<region>11`
+    /// (see [`Environment::mks_region`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_region: Option<String>,
+    /// The environment's managed PostgreSQL service; defaults to [`Postgres::default`].
+    #[serde(default)]
+    pub postgres: Postgres,
+}
+
+impl Environment {
+    /// The Managed Kubernetes datacenter: `kubernetes_region`, or `<region>11` when unset.
+    pub fn mks_region(&self) -> String {
+        self.kubernetes_region.clone().unwrap_or_else(|| format!("{}11", self.region))
+    }
+}
+
+/// The size of an environment's managed PostgreSQL service (OVHcloud Public Cloud Databases).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Postgres {
+    /// The PostgreSQL major version (`"17"`).
+    pub version: String,
+    /// The service plan: `essential` (1 node), `business` (2) or `enterprise` (3).
+    pub plan: String,
+    /// The node flavor (`db1-4`: 1 vCPU, 4 GB).
+    pub flavor: String,
+}
+
+impl Default for Postgres {
+    /// The smallest service: PostgreSQL 17 on one `db1-4` node (`essential`).
+    fn default() -> Postgres {
+        Postgres { version: "17".into(), plan: "essential".into(), flavor: "db1-4".into() }
+    }
 }
 
 /// The two node pools every cluster has: one for platform add-ons, one for services.

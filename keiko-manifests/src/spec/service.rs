@@ -82,6 +82,9 @@ pub struct Image {
     pub tags: PerEnv<String>,
 }
 
+/// The port name Prometheus scrapes and analyses read from.
+pub const METRICS_PORT: &str = "metrics";
+
 /// A port the container listens on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

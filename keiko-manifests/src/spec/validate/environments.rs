@@ -4,7 +4,7 @@ use super::{Checks, names};
 use crate::spec::document::RawSpec;
 use crate::spec::env::Env;
 use crate::spec::error::SpecPath;
-use crate::spec::platform::NodePool;
+use crate::spec::platform::{NodePool, Postgres};
 
 /// The longest gap allowed between two database backups (recovery point objective).
 const MAX_BACKUP_GAP_MINUTES: u32 = 6 * 60;
@@ -37,6 +37,18 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
         });
         node_pool(checks, &path.key("node_pools").key("system"), &environment.node_pools.system);
         node_pool(checks, &path.key("node_pools").key("applications"), &environment.node_pools.applications);
+        let kube_region = environment.mks_region();
+        checks.require(
+            is_region(&kube_region) && kube_region.starts_with(environment.region.as_str()),
+            &path.key("kubernetes_region"),
+            || {
+                format!(
+                    "`{kube_region}` must be a datacenter of region {} such as {}11",
+                    environment.region, environment.region
+                )
+            },
+        );
+        postgres(checks, &path.key("postgres"), &environment.postgres);
     }
     distinct_per_environment(raw, checks);
     backups(raw, checks);
@@ -78,6 +90,22 @@ fn node_pool(checks: &mut Checks, path: &SpecPath, pool: &NodePool) {
             )
         },
     );
+}
+
+/// The managed PostgreSQL plans OVHcloud offers.
+const POSTGRES_PLANS: [&str; 3] = ["essential", "business", "enterprise"];
+
+fn postgres(checks: &mut Checks, path: &SpecPath, postgres: &Postgres) {
+    let version_ok = matches!(postgres.version.parse::<u32>(), Ok(13..=18));
+    checks.require(version_ok, &path.key("version"), || {
+        format!("`{}` is not a supported PostgreSQL major version: use 13 to 18, such as \"17\"", postgres.version)
+    });
+    checks.require(POSTGRES_PLANS.contains(&postgres.plan.as_str()), &path.key("plan"), || {
+        format!("`{}` is not a PostgreSQL plan: use one of {}", postgres.plan, POSTGRES_PLANS.join(", "))
+    });
+    checks.require(is_flavor(&postgres.flavor), &path.key("flavor"), || {
+        format!("`{}` is not a database flavor name such as db1-4", postgres.flavor)
+    });
 }
 
 /// Reads one text field of an environment.

@@ -4,7 +4,7 @@ use super::{Checks, names};
 use crate::spec::document::RawSpec;
 use crate::spec::env::Env;
 use crate::spec::error::SpecPath;
-use crate::spec::service::{Resources, RolloutStrategy, Service};
+use crate::spec::service::{METRICS_PORT, Protocol, Resources, RolloutStrategy, Service};
 
 pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     let services = SpecPath::root().key("services");
@@ -49,10 +49,21 @@ fn one_service(raw: &RawSpec, checks: &mut Checks, path: &SpecPath, service: &Se
         });
     }
     if service.rollout.strategy == RolloutStrategy::BlueGreen {
-        checks.require(!service.ports.is_empty(), &path.key("rollout"), || {
-            "blue-green needs at least one port for its active and preview Services".into()
-        });
+        blue_green(checks, path, service);
     }
+}
+
+/// Blue/green needs a traffic port for its active and preview Services, and a
+/// `metrics` port: the pre-promotion analysis reads the preview's success rate there.
+fn blue_green(checks: &mut Checks, path: &SpecPath, service: &Service) {
+    let at = path.key("rollout").key("strategy");
+    let traffic = service.ports.iter().any(|p| p.name != METRICS_PORT && p.protocol != Protocol::Tcp);
+    checks.require(traffic, &at, || {
+        "blue-green needs an http or grpc port besides `metrics` for its active and preview Services".into()
+    });
+    checks.require(service.ports.iter().any(|p| p.name == METRICS_PORT), &at, || {
+        format!("blue-green needs a port named `{METRICS_PORT}`: pre-promotion analysis reads the preview's success rate from it; ports are: {}", port_names(service))
+    });
 }
 
 fn ports(checks: &mut Checks, path: &SpecPath, service: &Service) {

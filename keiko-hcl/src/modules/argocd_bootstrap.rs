@@ -1,0 +1,126 @@
+//! Module `argocd-bootstrap`: ArgoCD and the environment's root Application.
+//!
+//! The root Application is a second `helm_release` (chart `argocd-apps`), not a
+//! `kubernetes_manifest`: that resource needs the Application CRD at plan time, which does
+//! not exist before the first release is installed.
+
+use super::Module;
+use crate::blocks::{Variable, output, resource, variable};
+use crate::expr::{bare, call, object, reference, var};
+use crate::resources::HELM_RELEASE;
+use crate::validation::matches;
+use hcl::{Block, Body, Expression};
+
+/// The `argocd-apps` chart version that installs the root Application (values: `applications` map).
+pub const ARGOCD_APPS_VERSION: &str = "2.0.2";
+/// The name of the root Application and of its Helm release.
+pub const ROOT_APP: &str = "keiko-root";
+
+/// The `argocd-bootstrap` module.
+pub fn module() -> Module {
+    let main = Body::builder().add_block(argocd()).add_block(root_app()).build();
+    Module { dir: "argocd-bootstrap", main, variables: variables(), outputs: outputs(), providers: &["helm"] }
+}
+
+fn argocd() -> Block {
+    resource(HELM_RELEASE, "argocd")
+        .add_attribute(("name", "argocd"))
+        .add_attribute(("repository", var("repository")))
+        .add_attribute(("chart", "argo-cd"))
+        .add_attribute(("version", var("chart_version")))
+        .add_attribute(("namespace", var("namespace")))
+        .add_attribute(("create_namespace", true))
+        .add_attribute(("atomic", true))
+        .build()
+}
+
+fn root_app() -> Block {
+    resource(HELM_RELEASE, "root_app")
+        .add_attribute(("name", ROOT_APP))
+        .add_attribute(("repository", var("repository")))
+        .add_attribute(("chart", "argocd-apps"))
+        .add_attribute(("version", ARGOCD_APPS_VERSION))
+        .add_attribute(("namespace", var("namespace")))
+        .add_attribute(("values", Expression::Array(vec![call("yamlencode", [root_values()])])))
+        .add_attribute(("depends_on", Expression::Array(vec![reference(HELM_RELEASE, &["argocd"])])))
+        .build()
+}
+
+/// The chart values: one Application that syncs the environment's folder of `generated/`.
+fn root_values() -> Expression {
+    let source =
+        object([("repoURL", var("git_repository")), ("targetRevision", var("git_branch")), ("path", var("git_path"))]);
+    let destination = object([("name", "in-cluster".into()), ("namespace", var("namespace"))]);
+    let sync = object([("automated", object([("prune", true.into()), ("selfHeal", true.into())]))]);
+    let app = object([
+        ("namespace", var("namespace")),
+        ("project", "default".into()),
+        ("source", source),
+        ("destination", destination),
+        ("syncPolicy", sync),
+    ]);
+    object([("applications", object([(ROOT_APP, app)]))])
+}
+
+fn string_variable(name: &'static str, description: &'static str, pattern: &'static str, hint: &'static str) -> Block {
+    variable(Variable {
+        name,
+        description,
+        kind: bare("string"),
+        rules: vec![(matches(name, pattern), hint)],
+        sensitive: false,
+        default: None,
+    })
+}
+
+fn variables() -> Body {
+    Body::builder()
+        .add_block(string_variable(
+            "repository",
+            "The argo-helm chart repository.",
+            "^https://",
+            "Use an https:// URL.",
+        ))
+        .add_block(string_variable(
+            "chart_version",
+            "The argo-cd chart version (addons.argo-cd.version).",
+            "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+            "Use an exact version such as 8.3.4.",
+        ))
+        .add_block(string_variable(
+            "namespace",
+            "The namespace ArgoCD runs in.",
+            "^[a-z][a-z0-9-]*$",
+            "Use a DNS label.",
+        ))
+        .add_block(string_variable(
+            "git_repository",
+            "The Git repository ArgoCD reads generated/ from.",
+            "^https://",
+            "Use an https:// URL.",
+        ))
+        .add_block(string_variable(
+            "git_branch",
+            "The branch this environment deploys from.",
+            "^[A-Za-z0-9._/-]+$",
+            "Use a branch name.",
+        ))
+        .add_block(string_variable(
+            "git_path",
+            "The folder of the environment's Applications.",
+            "^[a-z0-9._/-]+$",
+            "Use a relative path.",
+        ))
+        .build()
+}
+
+fn outputs() -> Body {
+    Body::builder()
+        .add_block(output(
+            "argocd_version",
+            "The installed argo-cd chart version.",
+            reference(HELM_RELEASE, &["argocd", "version"]),
+        ))
+        .add_block(output("root_app", "The root Application's name.", ROOT_APP.into()))
+        .build()
+}

@@ -1,0 +1,36 @@
+//! The reusable Terraform modules: every environment calls the same ones with its own inputs.
+
+pub mod argocd_bootstrap;
+pub mod object_storage;
+pub mod ovh_kubernetes;
+pub mod ovh_postgres;
+pub mod registry;
+pub mod secrets;
+
+use hcl::Body;
+
+/// One module directory: `modules/<dir>/{main,variables,outputs,versions}.tf`.
+pub struct Module {
+    /// The directory name under `modules/`.
+    pub dir: &'static str,
+    /// Resources and data sources.
+    pub main: Body,
+    /// Input variables.
+    pub variables: Body,
+    /// Outputs.
+    pub outputs: Body,
+    /// The providers it uses (local names).
+    pub providers: &'static [&'static str],
+}
+
+/// Every module, in directory order.
+pub fn all() -> Vec<Module> {
+    vec![
+        argocd_bootstrap::module(),
+        object_storage::module(),
+        ovh_kubernetes::module(),
+        ovh_postgres::module(),
+        registry::module(),
+        secrets::module(),
+    ]
+}

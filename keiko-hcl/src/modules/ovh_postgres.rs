@@ -1,0 +1,155 @@
+//! Module `ovh-postgres`: one managed PostgreSQL service with a database and a user per service.
+//!
+//! TLS: OVHcloud managed PostgreSQL only accepts TLS connections; clients use `sslmode=require`
+//! (written into each service's secret). Backups: OVHcloud takes daily automated backups at
+//! `backup_time`; the 6-hourly dumps to Object Storage come from the Kubernetes backup jobs.
+//! Grants: on PostgreSQL 15+ a user created through the API cannot CREATE in `public`, so the
+//! `owner_statements` output lists `ALTER DATABASE .. OWNER TO ..` for avnadmin to run once.
+
+use super::Module;
+use crate::blocks::{Variable, dynamic, object_type, output, prevent_destroy, resource, sensitive_output, variable};
+use crate::expr::{attr, bare, call, index, num, object, reference, var};
+use crate::resources::{DATABASE, DATABASE_DATABASE, POSTGRESQL_USER};
+use crate::validation::{all_cidrs, matches, not_empty};
+use hcl::expr::ForExpr;
+use hcl::{Block, Body, Expression, Identifier};
+
+/// The daily automated backup time (UTC), outside European working hours.
+pub const BACKUP_TIME: &str = "02:00:00";
+/// Plans and their node counts: `essential` 1, `business` 2, `enterprise` 3.
+pub const PLANS: [(&str, u32); 3] = [("essential", 1), ("business", 2), ("enterprise", 3)];
+
+/// The `ovh-postgres` module.
+pub fn module() -> Module {
+    let main = Body::builder()
+        .add_block(locals())
+        .add_block(service())
+        .add_block(per_database(DATABASE_DATABASE, "database", reference("each", &["value", "database"])))
+        .add_block(per_database(POSTGRESQL_USER, "user", reference("each", &["key"])))
+        .build();
+    Module { dir: "ovh-postgres", main, variables: variables(), outputs: outputs(), providers: &["ovh"] }
+}
+
+fn locals() -> Block {
+    let plans = object(PLANS.iter().map(|(plan, nodes)| (*plan, num(*nodes))));
+    Block::builder("locals").add_attribute(("nodes_per_plan", plans)).build()
+}
+
+fn service() -> Block {
+    let plan = attr(var("postgres"), "plan");
+    let nodes = call("range", [index(reference("local", &["nodes_per_plan"]), plan.clone())]);
+    let restriction = Body::builder()
+        .add_attribute(("description", "Cluster egress and operators"))
+        .add_attribute(("ip", reference("ip_restrictions", &["value"])))
+        .build();
+    resource(DATABASE, "postgres")
+        .add_attribute(("description", var("name")))
+        .add_attribute(("engine", "postgresql"))
+        .add_attribute(("version", attr(var("postgres"), "version")))
+        .add_attribute(("plan", plan))
+        .add_attribute(("flavor", attr(var("postgres"), "flavor")))
+        .add_attribute(("backup_time", BACKUP_TIME))
+        .add_attribute(("deletion_protection", true))
+        .add_block(dynamic("nodes", nodes, Body::builder().add_attribute(("region", var("region"))).build()))
+        .add_block(dynamic("ip_restrictions", var("allowed_cidrs"), restriction))
+        .add_block(prevent_destroy())
+        .build()
+}
+
+/// A resource per entry of `var.databases`, named by `name`.
+fn per_database(kind: &str, label: &str, name: Expression) -> Block {
+    let mut builder = resource(kind, label)
+        .add_attribute(("for_each", var("databases")))
+        .add_attribute(("cluster_id", reference(DATABASE, &["postgres", "id"])));
+    if kind == DATABASE_DATABASE {
+        builder = builder.add_attribute(("engine", reference(DATABASE, &["postgres", "engine"])));
+    }
+    builder.add_attribute(("name", name)).build()
+}
+
+fn variables() -> Body {
+    let plans: Vec<&str> = PLANS.iter().map(|(plan, _)| *plan).collect();
+    let databases = call("map", [object_type([("database", "string"), ("team", "string"), ("cost_center", "string")])]);
+    Body::builder()
+        .add_block(variable(Variable {
+            name: "name",
+            description: "The service's description: the environment's cluster name.",
+            kind: bare("string"),
+            rules: vec![(matches("name", "^[a-z][a-z0-9-]+$"), "Use a DNS label.")],
+            sensitive: false,
+            default: None,
+        }))
+        .add_block(variable(Variable {
+            name: "region",
+            description: "The OVHcloud region of the nodes, such as GRA.",
+            kind: bare("string"),
+            rules: vec![(matches("region", "^[A-Z]+[0-9]*$"), "Use an OVHcloud region such as GRA.")],
+            sensitive: false,
+            default: None,
+        }))
+        .add_block(variable(Variable {
+            name: "postgres",
+            description: "The PostgreSQL major version, plan and node flavor.",
+            kind: object_type([("version", "string"), ("plan", "string"), ("flavor", "string")]),
+            rules: vec![(
+                call("contains", [crate::expr::strings(plans), attr(var("postgres"), "plan")]),
+                "plan must be essential, business or enterprise.",
+            )],
+            sensitive: false,
+            default: None,
+        }))
+        .add_block(variable(Variable {
+            name: "allowed_cidrs",
+            description: "The CIDR blocks allowed to connect: the cluster's egress IPs and operators.",
+            kind: call("list", [bare("string")]),
+            rules: vec![
+                (not_empty("allowed_cidrs"), "At least one CIDR is needed, or nothing can connect."),
+                (all_cidrs("allowed_cidrs"), "Every entry must be a CIDR block such as 203.0.113.0/24."),
+            ],
+            sensitive: false,
+            default: None,
+        }))
+        .add_block(variable(Variable {
+            name: "databases",
+            description: "The services that own a database, by service name: database name, team and cost center.",
+            kind: databases,
+            rules: vec![(not_empty("databases"), "At least one database is expected.")],
+            sensitive: false,
+            default: None,
+        }))
+        .build()
+}
+
+fn outputs() -> Body {
+    let endpoint = |field: &str| attr(index(reference(DATABASE, &["postgres", "endpoints"]), num(0)), field);
+    Body::builder()
+        .add_block(output("id", "The managed service ID.", reference(DATABASE, &["postgres", "id"])))
+        .add_block(output("host", "The primary endpoint's host name.", endpoint("domain")))
+        .add_block(output("port", "The primary endpoint's port.", endpoint("port")))
+        .add_block(sensitive_output("passwords", "Each service user's password, by service name.", passwords()))
+        .add_block(output(
+            "owner_statements",
+            "SQL for avnadmin to run once per database (PostgreSQL 15+ grants).",
+            owners(),
+        ))
+        .build()
+}
+
+/// `{ for name, user in <users> : name => user.password }`.
+fn passwords() -> Expression {
+    let users = reference(POSTGRESQL_USER, &["user"]);
+    ForExpr::new(Identifier::unchecked("user"), users, reference("user", &["password"]))
+        .with_key_var(Identifier::unchecked("name"))
+        .with_key_expr(bare("name"))
+        .into()
+}
+
+/// `{ for name, db in var.databases : name => format("ALTER DATABASE ..", db.database, name) }`.
+fn owners() -> Expression {
+    let statement = "ALTER DATABASE \"%s\" OWNER TO \"%s\";";
+    let sql = call("format", [statement.into(), reference("db", &["database"]), bare("name")]);
+    ForExpr::new(Identifier::unchecked("db"), var("databases"), sql)
+        .with_key_var(Identifier::unchecked("name"))
+        .with_key_expr(bare("name"))
+        .into()
+}

@@ -1,0 +1,44 @@
+//! The one table of provider resource types, so a provider rename is one edit.
+//!
+//! ovh/ovh plans to rename `ovh_cloud_project_kube*` and `ovh_cloud_project_database*`
+//! (`ovh_cloud_managed_*`) in its next major version.
+
+/// Managed Kubernetes cluster.
+pub const KUBE: &str = "ovh_cloud_project_kube";
+/// Managed Kubernetes node pool.
+pub const KUBE_NODEPOOL: &str = "ovh_cloud_project_kube_nodepool";
+/// Managed database service.
+pub const DATABASE: &str = "ovh_cloud_project_database";
+/// A logical database inside a managed service.
+pub const DATABASE_DATABASE: &str = "ovh_cloud_project_database_database";
+/// A PostgreSQL user of a managed service.
+pub const POSTGRESQL_USER: &str = "ovh_cloud_project_database_postgresql_user";
+/// An Object Storage bucket.
+pub const STORAGE: &str = "ovh_cloud_project_storage";
+/// An Object Storage bucket's lifecycle rules.
+pub const STORAGE_LIFECYCLE: &str = "ovh_cloud_project_storage_object_bucket_lifecycle_configuration";
+/// A managed container registry.
+pub const REGISTRY: &str = "ovh_cloud_project_containerregistry";
+/// The data source that finds a registry plan by name.
+pub const REGISTRY_PLAN: &str = "ovh_cloud_project_capabilities_containerregistry_filter";
+/// An OVHcloud KMS (holds the Secret Manager).
+pub const OKMS: &str = "ovh_okms";
+/// A Secret Manager secret (KV v2).
+pub const OKMS_SECRET: &str = "ovh_okms_secret";
+/// A Helm release.
+pub const HELM_RELEASE: &str = "helm_release";
+
+/// Every resource type the generated code may use, for the schema test.
+pub const ALL: [&str; 11] = [
+    KUBE,
+    KUBE_NODEPOOL,
+    DATABASE,
+    DATABASE_DATABASE,
+    POSTGRESQL_USER,
+    STORAGE,
+    STORAGE_LIFECYCLE,
+    REGISTRY,
+    OKMS,
+    OKMS_SECRET,
+    HELM_RELEASE,
+];

@@ -1,0 +1,141 @@
+//! An environment's `main.tf`: providers, shared locals and the calls of every module.
+
+use crate::blocks::module_call;
+use crate::error::HclError;
+use crate::expr::{ident_object, num, object, reference, var};
+use crate::names::{backup_bucket, ident};
+use crate::providers;
+use hcl::{Block, Body, Expression};
+use keiko_manifests::Env;
+use keiko_manifests::Spec;
+use keiko_manifests::spec::addon::Addon;
+use keiko_manifests::spec::platform::{Environment, NodePool};
+
+/// Modules, relative to an environment root.
+const MODULES: &str = "../../modules";
+/// The add-on whose chart and version install ArgoCD.
+pub const ARGOCD_ADDON: &str = "argo-cd";
+/// The OVHcloud subsidiary that bills Keiko's KMS.
+pub const OVH_SUBSIDIARY: &str = "FR";
+
+/// The folder of `generated/` the root Application of `env` syncs.
+pub fn root_app_path(env: Env) -> String {
+    format!("generated/argocd/{}", env.name())
+}
+
+/// The `main.tf` of `env`.
+pub fn main_tf(spec: &Spec, env: Env, environment: &Environment) -> Result<Body, HclError> {
+    let addon = spec.addons().get(ARGOCD_ADDON).ok_or_else(|| HclError::MissingAddon(ARGOCD_ADDON.into()))?;
+    Ok(Body::builder()
+        .add_block(locals(spec, env)?)
+        .add_block(providers::ovh())
+        .add_block(providers::helm())
+        .add_block(providers::kubernetes())
+        .add_block(kubernetes(spec, environment))
+        .add_block(postgres(environment))
+        .add_block(backups(spec, env, environment))
+        .add_block(secrets(env, environment))
+        .add_block(argocd(spec, env, environment, addon))
+        .build())
+}
+
+/// `local.tags` (cost tracking per environment) and `local.databases` (per service).
+fn locals(spec: &Spec, env: Env) -> Result<Block, HclError> {
+    let tags = object([
+        ("environment", env.name().into()),
+        ("managed_by", "keiko-generate".into()),
+        ("platform", spec.platform().name.as_str().into()),
+    ]);
+    Ok(Block::builder("locals").add_attribute(("tags", tags)).add_attribute(("databases", databases(spec)?)).build())
+}
+
+/// Every service with a database, keyed by service name, with its team and cost center.
+pub fn databases(spec: &Spec) -> Result<Expression, HclError> {
+    let mut entries = Vec::new();
+    for (name, service) in spec.services() {
+        let Some(database) = &service.database else { continue };
+        let value = object([
+            ("database", database.name.as_str().into()),
+            ("team", service.team.as_str().into()),
+            ("cost_center", service.cost_center.as_str().into()),
+        ]);
+        entries.push((ident(name, &format!("services.{name}"))?, value));
+    }
+    Ok(ident_object(entries))
+}
+
+fn pool(pool: &NodePool) -> Expression {
+    object([
+        ("flavor", pool.flavor.as_str().into()),
+        ("desired_nodes", num(pool.desired_nodes)),
+        ("min_nodes", num(pool.min_nodes)),
+        ("max_nodes", num(pool.max_nodes)),
+    ])
+}
+
+fn kubernetes(spec: &Spec, environment: &Environment) -> Block {
+    module_call("kubernetes", MODULES, "ovh-kubernetes")
+        .add_attribute(("cluster_name", environment.cluster.as_str()))
+        .add_attribute(("region", environment.mks_region()))
+        .add_attribute(("kubernetes_version", spec.platform().kubernetes_version.as_str()))
+        .add_attribute(("system_pool", pool(&environment.node_pools.system)))
+        .add_attribute(("applications_pool", pool(&environment.node_pools.applications)))
+        .build()
+}
+
+fn postgres(environment: &Environment) -> Block {
+    let pg = &environment.postgres;
+    let settings = object([
+        ("version", pg.version.as_str().into()),
+        ("plan", pg.plan.as_str().into()),
+        ("flavor", pg.flavor.as_str().into()),
+    ]);
+    module_call("postgres", MODULES, "ovh-postgres")
+        .add_attribute(("name", environment.cluster.as_str()))
+        .add_attribute(("region", environment.region.as_str()))
+        .add_attribute(("postgres", settings))
+        .add_attribute(("allowed_cidrs", var("database_allowed_cidrs")))
+        .add_attribute(("databases", reference("local", &["databases"])))
+        .build()
+}
+
+fn backups(spec: &Spec, env: Env, environment: &Environment) -> Block {
+    let b = spec.backups();
+    let rule =
+        |id: &str, prefix: &str, days: u32| object([("id", id.into()), ("prefix", prefix.into()), ("days", num(days))]);
+    let rules = Expression::Array(vec![
+        rule("daily", "daily/", b.daily_retention_days),
+        rule("weekly", "weekly/", b.weekly_retention_days),
+    ]);
+    module_call("backups", MODULES, "object-storage")
+        .add_attribute(("name", backup_bucket(&b.bucket_prefix, env)))
+        .add_attribute(("region", environment.region.as_str()))
+        .add_attribute(("expiration_rules", rules))
+        .add_attribute(("tags", reference("local", &["tags"])))
+        .build()
+}
+
+fn secrets(env: Env, environment: &Environment) -> Block {
+    module_call("secrets", MODULES, "secrets")
+        .add_attribute(("name", environment.cluster.as_str()))
+        .add_attribute(("environment", env.name()))
+        .add_attribute(("ovh_subsidiary", OVH_SUBSIDIARY))
+        .add_attribute(("kms_region", var("kms_region")))
+        .add_attribute(("database_host", reference("module", &["postgres", "host"])))
+        .add_attribute(("database_port", reference("module", &["postgres", "port"])))
+        .add_attribute(("databases", reference("local", &["databases"])))
+        .add_attribute(("database_passwords", reference("module", &["postgres", "passwords"])))
+        .build()
+}
+
+fn argocd(spec: &Spec, env: Env, environment: &Environment, addon: &Addon) -> Block {
+    module_call("argocd", MODULES, "argocd-bootstrap")
+        .add_attribute(("repository", addon.repository.as_str()))
+        .add_attribute(("chart_version", addon.version.as_str()))
+        .add_attribute(("namespace", addon.namespace.as_str()))
+        .add_attribute(("git_repository", spec.platform().repository.as_str()))
+        .add_attribute(("git_branch", environment.branch.as_str()))
+        .add_attribute(("git_path", root_app_path(env)))
+        .add_attribute(("depends_on", Expression::Array(vec![reference("module", &["kubernetes"])])))
+        .build()
+}

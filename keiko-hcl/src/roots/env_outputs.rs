@@ -1,0 +1,31 @@
+//! An environment's `outputs.tf`.
+
+use crate::blocks::output;
+use crate::expr::reference;
+use hcl::Body;
+
+/// The `outputs.tf` of an environment root.
+pub fn outputs_tf() -> Body {
+    let module = |name: &str, field: &str| reference("module", &[name, field]);
+    Body::builder()
+        .add_block(output("cluster_id", "The Managed Kubernetes cluster ID.", module("kubernetes", "id")))
+        .add_block(output(
+            "cluster_name",
+            "The cluster name, as ArgoCD and kubeconfigs know it.",
+            module("kubernetes", "name"),
+        ))
+        .add_block(output("postgres_host", "The PostgreSQL host.", module("postgres", "host")))
+        .add_block(output(
+            "postgres_owner_statements",
+            "SQL for avnadmin to run once per new database.",
+            module("postgres", "owner_statements"),
+        ))
+        .add_block(output("backup_bucket", "The bucket the backup jobs write to.", module("backups", "name")))
+        .add_block(output("okms_id", "The KMS ID External Secrets reads from.", module("secrets", "okms_id")))
+        .add_block(output(
+            "secret_paths",
+            "The Secret Manager path of each service's database secret.",
+            module("secrets", "secret_paths"),
+        ))
+        .build()
+}

@@ -1,0 +1,92 @@
+//! Blue/green delivery through Argo Rollouts: the Rollout, its pre-promotion
+//! AnalysisTemplate on the Prometheus success rate, and the preview Service name.
+
+use super::deployment::REVISION_HISTORY;
+use super::labels;
+use super::meta::object_meta;
+use crate::crd::rollouts::{
+    AnalysisRunArgument, AnalysisTemplate, AnalysisTemplateRef, AnalysisTemplateSpec, Argument, BlueGreenStrategy,
+    Metric, MetricProvider, PrometheusMetric, Rollout, RolloutAnalysis, RolloutSpec, RolloutStrategy,
+};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use std::collections::BTreeMap;
+
+/// The in-cluster Prometheus that analysis queries (kube-prometheus-stack's service).
+pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
+/// The share of non-5xx responses the new version must keep during analysis.
+const MIN_SUCCESS_RATE: &str = "0.99";
+
+/// The preview Service of a blue/green service.
+pub fn preview_name(name: &str) -> String {
+    format!("{name}-preview")
+}
+
+/// The analysis template's name.
+pub fn analysis_name(name: &str) -> String {
+    format!("{name}-success-rate")
+}
+
+/// A blue/green Rollout: the new version starts behind the preview Service, analysis
+/// runs, and only a passing analysis switches the active Service. A failing one aborts
+/// the rollout, so traffic never leaves the old version: the automatic rollback.
+pub fn rollout(
+    namespace: &str,
+    name: &str,
+    replicas: u32,
+    template: PodTemplateSpec,
+    labels: BTreeMap<String, String>,
+) -> Rollout {
+    Rollout {
+        metadata: object_meta(name, namespace, labels),
+        spec: RolloutSpec {
+            replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),
+            revision_history_limit: Some(REVISION_HISTORY),
+            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
+            template,
+            strategy: RolloutStrategy {
+                blue_green: BlueGreenStrategy {
+                    active_service: name.to_owned(),
+                    preview_service: preview_name(name),
+                    auto_promotion_enabled: true,
+                    pre_promotion_analysis: RolloutAnalysis {
+                        templates: vec![AnalysisTemplateRef { template_name: analysis_name(name) }],
+                        args: vec![AnalysisRunArgument { name: "service".to_owned(), value: preview_name(name) }],
+                    },
+                    scale_down_delay_seconds: 300,
+                    abort_scale_down_delay_seconds: 600,
+                },
+            },
+        },
+    }
+}
+
+/// Five one-minute measurements of the preview's success rate; one failure fails it.
+pub fn analysis_template(namespace: &str, name: &str, labels: BTreeMap<String, String>) -> AnalysisTemplate {
+    AnalysisTemplate {
+        metadata: object_meta(&analysis_name(name), namespace, labels),
+        spec: AnalysisTemplateSpec {
+            args: vec![Argument { name: "service".to_owned() }],
+            metrics: vec![Metric {
+                name: "success-rate".to_owned(),
+                interval: "1m".to_owned(),
+                count: 5,
+                success_condition: format!("len(result) == 0 || result[0] >= {MIN_SUCCESS_RATE}"),
+                failure_limit: 1,
+                provider: MetricProvider {
+                    prometheus: PrometheusMetric { address: PROMETHEUS_URL.to_owned(), query: success_rate_query() },
+                },
+            }],
+        },
+    }
+}
+
+/// Non-5xx requests over all requests to the preview Service, by OpenTelemetry's
+/// HTTP server metric as Prometheus names it.
+fn success_rate_query() -> String {
+    let series = "http_server_request_duration_seconds_count";
+    let selector = "service=\"{{args.service}}\"";
+    format!(
+        "sum(rate({series}{{{selector},http_response_status_code!~\"5..\"}}[2m])) / sum(rate({series}{{{selector}}}[2m]))"
+    )
+}

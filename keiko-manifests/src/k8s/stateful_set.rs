@@ -1,0 +1,227 @@
+//! ClickHouse and Neo4j as StatefulSets: a volume per replica on the OVHcloud block
+//! storage class, headless and client Services, a PDB, probes, and a log sidecar that
+//! streams the store's log files to stdout for the cluster's log collector.
+
+use super::autoscaling;
+use super::labels::{self, Identity};
+use super::meta::object_meta;
+use super::object::Object;
+use super::{pod, security, service};
+use crate::output::RenderError;
+use crate::spec::stateful::{Engine, StatefulComponent};
+use crate::spec::{Env, Spec};
+use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::core::v1::{
+    Container, EmptyDirVolumeSource, HTTPGetAction, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec,
+    PodTemplateSpec, Probe, ResourceRequirements, TCPSocketAction, Volume, VolumeMount, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The log-streaming sidecar's image, pinned.
+pub const LOG_SIDECAR_IMAGE: &str = "fluent/fluent-bit:4.0.7";
+
+/// What differs between engines.
+struct EngineProfile {
+    uid: i64,
+    data_path: &'static str,
+    log_path: &'static str,
+    liveness: Probe,
+    readiness: Probe,
+}
+
+fn profile(engine: Engine) -> EngineProfile {
+    match engine {
+        Engine::Clickhouse => EngineProfile {
+            // The clickhouse user of the official image.
+            uid: 101,
+            data_path: "/var/lib/clickhouse",
+            log_path: "/var/log/clickhouse-server",
+            liveness: http_probe("/ping", "http", 30),
+            readiness: http_probe("/ping", "http", 3),
+        },
+        Engine::Neo4j => EngineProfile {
+            // The neo4j user of the official image.
+            uid: 7474,
+            data_path: "/data",
+            log_path: "/logs",
+            liveness: tcp_probe("bolt", 30),
+            readiness: http_probe("/", "http", 3),
+        },
+    }
+}
+
+/// Every object of one stateful store in one environment.
+pub fn objects(spec: &Spec, name: &str, store: &StatefulComponent, env: Env) -> Result<Vec<Object>, RenderError> {
+    let ns = store.namespace.as_str();
+    let version = store.image.rsplit_once(':').map_or("", |(_, tag)| tag);
+    let who = Identity { name, component: "database", version, team: &store.team, cost_center: &store.cost_center };
+    let labels = labels::recommended(spec, &who);
+    Ok(vec![
+        Object::new(&super::service_account::service_account(ns, name, labels.clone()))?,
+        Object::new(&service::headless(ns, name, &store.ports, labels.clone()))?,
+        Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
+        Object::new(&stateful_set(name, store, env, labels.clone()))?,
+        Object::new(&autoscaling::pdb(ns, name, labels))?,
+    ])
+}
+
+fn stateful_set(name: &str, store: &StatefulComponent, env: Env, labels: BTreeMap<String, String>) -> StatefulSet {
+    let engine = profile(store.engine);
+    StatefulSet {
+        metadata: object_meta(name, &store.namespace, labels.clone()),
+        spec: Some(StatefulSetSpec {
+            replicas: Some(i32::try_from(*store.replicas.get(env)).unwrap_or(i32::MAX)),
+            service_name: Some(service::headless_name(name)),
+            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(labels), ..Default::default() }),
+                spec: Some(pod_spec(name, store, env, &engine)),
+            },
+            volume_claim_templates: Some(vec![data_claim(store, env)]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProfile) -> PodSpec {
+    PodSpec {
+        service_account_name: Some(name.to_owned()),
+        automount_service_account_token: Some(false),
+        containers: vec![main_container(name, store, env, engine), log_sidecar()],
+        volumes: Some(vec![security::tmp_volume(), scratch("logs")]),
+        security_context: Some(security::pod_security(engine.uid)),
+        termination_grace_period_seconds: Some(120),
+        node_selector: Some(pod::applications_pool()),
+        topology_spread_constraints: Some(pod::spread(name)),
+        enable_service_links: Some(false),
+        ..Default::default()
+    }
+}
+
+fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProfile) -> Container {
+    let given = store.resources.get(env);
+    let amounts = |a: &crate::spec::service::ResourceAmounts| {
+        BTreeMap::from([("cpu".to_owned(), Quantity(a.cpu.clone())), ("memory".to_owned(), Quantity(a.memory.clone()))])
+    };
+    Container {
+        name: name.to_owned(),
+        image: Some(store.image.clone()),
+        ports: Some(store.ports.iter().map(|p| pod::container_port(&p.name, p.port)).collect()),
+        resources: Some(ResourceRequirements {
+            requests: Some(amounts(&given.requests)),
+            limits: Some(amounts(&given.limits)),
+            ..Default::default()
+        }),
+        liveness_probe: Some(engine.liveness.clone()),
+        readiness_probe: Some(engine.readiness.clone()),
+        lifecycle: Some(pod::pre_stop_sleep()),
+        security_context: Some(security::container_security()),
+        volume_mounts: Some(vec![
+            mount("data", engine.data_path),
+            mount("logs", engine.log_path),
+            security::tmp_mount(),
+        ]),
+        ..Default::default()
+    }
+}
+
+/// Streams the log files in the shared `logs` volume to stdout, where the cluster's
+/// Fluent Bit DaemonSet collects them with every other container log.
+fn log_sidecar() -> Container {
+    Container {
+        name: "log-shipper".to_owned(),
+        image: Some(LOG_SIDECAR_IMAGE.to_owned()),
+        args: Some(
+            [
+                "-i",
+                "tail",
+                "-p",
+                "path=/logs/*.log",
+                "-p",
+                "refresh_interval=5",
+                "-o",
+                "stdout",
+                "-p",
+                "format=json_lines",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ),
+        resources: Some(ResourceRequirements {
+            requests: Some(BTreeMap::from([
+                ("cpu".to_owned(), Quantity("10m".to_owned())),
+                ("memory".to_owned(), Quantity("32Mi".to_owned())),
+            ])),
+            limits: Some(BTreeMap::from([
+                ("cpu".to_owned(), Quantity("100m".to_owned())),
+                ("memory".to_owned(), Quantity("64Mi".to_owned())),
+            ])),
+            ..Default::default()
+        }),
+        security_context: Some(security::container_security()),
+        volume_mounts: Some(vec![
+            VolumeMount { read_only: Some(true), ..mount("logs", "/logs") },
+            security::tmp_mount(),
+        ]),
+        ..Default::default()
+    }
+}
+
+fn data_claim(store: &StatefulComponent, env: Env) -> PersistentVolumeClaim {
+    let storage = store.storage.get(env);
+    PersistentVolumeClaim {
+        metadata: ObjectMeta { name: Some("data".to_owned()), ..Default::default() },
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+            storage_class_name: Some(storage.class.clone()),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn scratch(name: &str) -> Volume {
+    Volume {
+        name: name.to_owned(),
+        empty_dir: Some(EmptyDirVolumeSource { size_limit: Some(Quantity("1Gi".to_owned())), medium: None }),
+        ..Default::default()
+    }
+}
+
+fn mount(name: &str, path: &str) -> VolumeMount {
+    VolumeMount { name: name.to_owned(), mount_path: path.to_owned(), ..Default::default() }
+}
+
+fn http_probe(path: &str, port: &str, failure_threshold: i32) -> Probe {
+    Probe {
+        http_get: Some(HTTPGetAction {
+            path: Some(path.to_owned()),
+            port: IntOrString::String(port.to_owned()),
+            ..Default::default()
+        }),
+        initial_delay_seconds: Some(10),
+        period_seconds: Some(10),
+        timeout_seconds: Some(5),
+        failure_threshold: Some(failure_threshold),
+        ..Default::default()
+    }
+}
+
+fn tcp_probe(port: &str, failure_threshold: i32) -> Probe {
+    Probe {
+        tcp_socket: Some(TCPSocketAction { port: IntOrString::String(port.to_owned()), host: None }),
+        initial_delay_seconds: Some(30),
+        period_seconds: Some(10),
+        timeout_seconds: Some(5),
+        failure_threshold: Some(failure_threshold),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,88 @@
+//! Properties every workload of the fleet has in every environment, checked on the
+//! rendered objects themselves rather than on the builders' code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keiko_manifests::Env;
+use keiko_manifests::k8s::components;
+use serde_json::Value;
+
+const KEIKO: &str = include_str!("../../keiko.yaml");
+
+/// Every (object, pod template) pair of the fleet in every environment.
+fn pod_templates() -> Vec<(Env, Value, Value)> {
+    let spec = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
+    let mut out = Vec::new();
+    for env in Env::ALL {
+        for component in components(&spec, env).unwrap() {
+            for object in component.objects {
+                if let Some(template) = object.value.pointer("/spec/template").cloned() {
+                    out.push((env, object.value, template));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_pod_meets_the_restricted_pod_security_standard() {
+    for (env, object, template) in pod_templates() {
+        let name = &object["metadata"]["name"];
+        let pod = &template["spec"];
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true, "{env} {name}");
+        assert!(pod["securityContext"]["runAsUser"].as_i64().unwrap() > 0, "{env} {name}");
+        assert_eq!(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault", "{env} {name}");
+        assert_eq!(pod["automountServiceAccountToken"], false, "{env} {name}");
+        for container in pod["containers"].as_array().unwrap() {
+            let security = &container["securityContext"];
+            assert_eq!(security["allowPrivilegeEscalation"], false, "{env} {name}");
+            assert_eq!(security["readOnlyRootFilesystem"], true, "{env} {name}");
+            assert_eq!(security["capabilities"]["drop"], serde_json::json!(["ALL"]), "{env} {name}");
+            for kind in ["requests", "limits"] {
+                assert!(container["resources"][kind]["cpu"].is_string(), "{env} {name} {kind}.cpu");
+                assert!(container["resources"][kind]["memory"].is_string(), "{env} {name} {kind}.memory");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_main_container_has_probes_and_graceful_shutdown() {
+    for (env, object, template) in pod_templates() {
+        let name = object["metadata"]["name"].as_str().unwrap();
+        let main = template["spec"]["containers"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap();
+        assert!(main["livenessProbe"].is_object() && main["readinessProbe"].is_object(), "{env} {name}");
+        assert!(main["lifecycle"]["preStop"].is_object(), "{env} {name}");
+        assert!(template["spec"]["terminationGracePeriodSeconds"].as_i64().unwrap() >= 30, "{env} {name}");
+        if object["kind"] != "StatefulSet" {
+            assert_eq!(main["livenessProbe"]["httpGet"]["path"], "/health", "{env} {name}");
+            assert_eq!(main["readinessProbe"]["httpGet"]["path"], "/ready", "{env} {name}");
+        }
+    }
+}
+
+#[test]
+fn selectors_match_their_pod_template_labels() {
+    for (env, object, template) in pod_templates() {
+        let selector = object["spec"]["selector"]["matchLabels"].as_object().unwrap();
+        let labels = template["metadata"]["labels"].as_object().unwrap();
+        for (key, value) in selector {
+            assert_eq!(labels.get(key), Some(value), "{env} {}: selector {key}", object["metadata"]["name"]);
+        }
+        for key in ["name", "instance", "version", "component", "part-of", "managed-by"] {
+            assert!(labels.contains_key(&format!("app.kubernetes.io/{key}")), "{env}: missing {key}");
+        }
+        assert!(labels.contains_key("keiko.io/team") && labels.contains_key("keiko.io/cost-center"));
+    }
+}
+
+#[test]
+fn rollouts_never_take_a_pod_down_first_outside_dev() {
+    for (env, object, _) in pod_templates() {
+        if object["kind"] == "Deployment" {
+            let expected = if env == Env::Dev { 1 } else { 0 };
+            assert_eq!(object["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], expected, "{env}");
+        }
+    }
+}
