@@ -34,3 +34,20 @@ pub fn all(collection: Expression, check: impl FnOnce(Expression) -> Expression)
 pub fn all_cidrs(name: &str) -> Expression {
     all(var(name), |item| call("can", [call("cidrhost", [item, num(0)])]))
 }
+
+/// A required string variable whose value must match `pattern`; `hint` says what is valid.
+pub fn string_variable(
+    name: &'static str,
+    description: &'static str,
+    pattern: &'static str,
+    hint: &'static str,
+) -> hcl::Block {
+    crate::blocks::variable(crate::blocks::Variable {
+        name,
+        description,
+        kind: crate::expr::bare("string"),
+        rules: vec![(matches(name, pattern), hint)],
+        sensitive: false,
+        default: None,
+    })
+}

@@ -5,10 +5,10 @@
 //! not exist before the first release is installed.
 
 use super::Module;
-use crate::blocks::{Variable, output, resource, variable};
-use crate::expr::{bare, call, object, reference, var};
+use crate::blocks::{output, resource};
+use crate::expr::{call, object, reference, var};
 use crate::resources::HELM_RELEASE;
-use crate::validation::matches;
+use crate::validation::string_variable;
 use hcl::{Block, Body, Expression};
 
 /// The `argocd-apps` chart version that installs the root Application (values: `applications` map).
@@ -60,17 +60,6 @@ fn root_values() -> Expression {
         ("syncPolicy", sync),
     ]);
     object([("applications", object([(ROOT_APP, app)]))])
-}
-
-fn string_variable(name: &'static str, description: &'static str, pattern: &'static str, hint: &'static str) -> Block {
-    variable(Variable {
-        name,
-        description,
-        kind: bare("string"),
-        rules: vec![(matches(name, pattern), hint)],
-        sensitive: false,
-        default: None,
-    })
 }
 
 fn variables() -> Body {

@@ -5,7 +5,7 @@ use super::Module;
 use crate::blocks::{Variable, object_type, output, resource, variable};
 use crate::expr::{bare, call, index, object, reference, var};
 use crate::resources::{OKMS, OKMS_SECRET};
-use crate::validation::{matches, not_empty};
+use crate::validation::{not_empty, string_variable};
 use hcl::{Block, Body, Expression};
 
 /// The `secrets` module.
@@ -42,17 +42,6 @@ fn database_secret() -> Block {
         .add_attribute(("metadata", object([("custom_metadata", tags)])))
         .add_attribute(("version", object([("data", call("jsonencode", [data]))])))
         .build()
-}
-
-fn string_variable(name: &'static str, description: &'static str, pattern: &'static str, hint: &'static str) -> Block {
-    variable(Variable {
-        name,
-        description,
-        kind: bare("string"),
-        rules: vec![(matches(name, pattern), hint)],
-        sensitive: false,
-        default: None,
-    })
 }
 
 fn variables() -> Body {
