@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service, ServiceAccount};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use keiko_manifests::crd::argocd::{AppProject, Application};
 use keiko_manifests::crd::rollouts::{AnalysisTemplate, Rollout};
 use keiko_manifests::crd::vpa::VerticalPodAutoscaler;
 use keiko_manifests::k8s::kustomize::{Kustomization, Operation};
@@ -54,6 +55,8 @@ fn check(path: &Path, value: &Value) -> Result<(), String> {
         "VerticalPodAutoscaler" => round_trips::<VerticalPodAutoscaler>(value),
         "Rollout" => round_trips::<Rollout>(value),
         "AnalysisTemplate" => round_trips::<AnalysisTemplate>(value),
+        "Application" => round_trips::<Application>(value),
+        "AppProject" => round_trips::<AppProject>(value),
         other => Err(format!("no typed struct for kind `{other}`: add one to this test")),
     }
 }
@@ -62,6 +65,7 @@ fn check(path: &Path, value: &Value) -> Result<(), String> {
 fn every_generated_object_round_trips_through_its_type() {
     let mut files = Vec::new();
     yaml_files(&generated().join("k8s"), &mut files);
+    yaml_files(&generated().join("argocd"), &mut files);
     assert!(files.len() > 100, "generated/k8s holds the fleet");
     let mut failures = Vec::new();
     for path in files {

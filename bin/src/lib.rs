@@ -2,6 +2,7 @@
 //! swapping it into place atomically or comparing it with what is committed.
 
 pub mod drift;
+pub mod spec_file;
 pub mod tree;
 pub mod write;
 

@@ -1,11 +1,14 @@
-//! `generate`: reads keiko.yaml and rewrites generated/, or checks that it is current.
+//! `generate`: reads keiko.yaml and rewrites generated/, or checks that it is current;
+//! `set-image` and `promote` change image tags in the spec and regenerate.
 //!
-//! Exit status: 0 success; 1 `--check` found drift; 2 the spec or the arguments are
-//! invalid (nothing written); 3 rendering or I/O failed (nothing written).
+//! Exit status: 0 success; 1 `--check` found drift; 2 the spec, the arguments or the
+//! requested change are invalid (nothing written); 3 rendering or I/O failed.
 
 use anyhow::Context;
-use clap::Parser;
-use keiko_generate::{drift, render_all, write};
+use clap::{Parser, Subcommand, ValueEnum};
+use keiko_generate::{drift, render_all, spec_file, write};
+use keiko_manifests::spec::edit::{self, TagChange};
+use keiko_manifests::{Env, SpecErrors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,14 +18,62 @@ use std::time::Instant;
 #[command(name = "generate", version, about)]
 struct Args {
     /// The platform spec to read.
-    #[arg(long, default_value = "keiko.yaml")]
+    #[arg(long, global = true, default_value = "keiko.yaml")]
     spec: PathBuf,
     /// The directory that holds the generated files.
-    #[arg(long, default_value = "generated")]
+    #[arg(long, global = true, default_value = "generated")]
     out: PathBuf,
     /// Compare instead of writing: exit 1 with a diff when the directory is stale.
     #[arg(long)]
     check: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Set one service's image tag in one environment, then regenerate.
+    SetImage {
+        /// The environment.
+        #[arg(long, value_enum)]
+        env: EnvArg,
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// The new tag: a full commit SHA or sha256 digest (any version tag in dev).
+        #[arg(long)]
+        tag: String,
+    },
+    /// Copy image tags from an environment to the next one, then regenerate.
+    Promote {
+        /// The environment whose tags are promoted.
+        #[arg(long, value_enum)]
+        from: EnvArg,
+        /// The next environment.
+        #[arg(long, value_enum)]
+        to: EnvArg,
+        /// Promote only this service (default: every service).
+        #[arg(long)]
+        service: Option<String>,
+    },
+}
+
+/// An environment on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EnvArg {
+    Dev,
+    Staging,
+    Production,
+}
+
+impl From<EnvArg> for Env {
+    fn from(arg: EnvArg) -> Env {
+        match arg {
+            EnvArg::Dev => Env::Dev,
+            EnvArg::Staging => Env::Staging,
+            EnvArg::Production => Env::Production,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -39,13 +90,27 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let text = std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {}", args.spec.display()))?;
-    let spec = match keiko_manifests::load(&args.spec.display().to_string(), &text) {
-        Ok(spec) => spec,
-        Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("nothing was written: fix the spec and run `cargo run --bin generate` again");
-            return Ok(ExitCode::from(2));
+    let file = args.spec.display().to_string();
+    let edited = match &args.command {
+        None => None,
+        Some(Command::SetImage { env, service, tag }) => {
+            Some(edit::set_image(&file, &text, service, (*env).into(), tag))
         }
+        Some(Command::Promote { from, to, service }) => {
+            Some(edit::promote(&file, &text, (*from).into(), (*to).into(), service.as_deref()))
+        }
+    };
+    match edited {
+        None => generate(args, &file, &text, started),
+        Some(Err(errors)) => Ok(invalid(&errors)),
+        Some(Ok((new_text, changes))) => apply_edit(args, &file, &new_text, &changes, started),
+    }
+}
+
+fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
+    let spec = match keiko_manifests::load(file, text) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(invalid(&errors)),
     };
     let files = render_all(&spec).context("rendering failed; nothing was written")?;
     if args.check {
@@ -53,15 +118,51 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let summary =
         write::write_all(&args.out, &files).with_context(|| format!("cannot write {}", args.out.display()))?;
+    report(&args.out, summary, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the edited spec first, so a spec that does not render is never written.
+fn apply_edit(
+    args: &Args,
+    file: &str,
+    text: &str,
+    changes: &[TagChange],
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
+    let spec = match keiko_manifests::load(file, text) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(invalid(&errors)),
+    };
+    let files = render_all(&spec).context("rendering failed; nothing was written")?;
+    if changes.is_empty() {
+        println!("no tag changed");
+    }
+    for change in changes {
+        println!("{}: {} -> {}", edit::tag_path(&change.service, change.env), change.from, change.to);
+    }
+    spec_file::replace(&args.spec, text).with_context(|| format!("cannot write {}", args.spec.display()))?;
+    let summary =
+        write::write_all(&args.out, &files).with_context(|| format!("cannot write {}", args.out.display()))?;
+    report(&args.out, summary, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn invalid(errors: &SpecErrors) -> ExitCode {
+    eprintln!("{errors}");
+    eprintln!("nothing was written: fix the problem and run the command again");
+    ExitCode::from(2)
+}
+
+fn report(out: &Path, summary: write::Summary, started: Instant) {
     println!(
         "generate: {} files written to {}, {} changed, {} removed in {} ms",
         summary.written,
-        args.out.display(),
+        out.display(),
         summary.changed,
         summary.removed,
         started.elapsed().as_millis()
     );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn check(files: &keiko_manifests::Files, out: &Path, started: Instant) -> anyhow::Result<ExitCode> {

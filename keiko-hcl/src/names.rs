@@ -9,11 +9,6 @@ pub fn ident(name: &str, origin: &str) -> Result<Identifier, HclError> {
     Identifier::new(name).map_err(|_| HclError::InvalidIdentifier { name: name.to_owned(), origin: origin.to_owned() })
 }
 
-/// The backup bucket of `env`: `<bucket_prefix>-<dev|staging|prod>`, the name the backup jobs write to.
-pub fn backup_bucket(bucket_prefix: &str, env: Env) -> String {
-    format!("{bucket_prefix}-{}", env.short_name())
-}
-
 /// The directory of `env`'s root module, relative to `generated/terraform/`.
 pub fn env_dir(env: Env) -> String {
     format!("envs/{}", env.name())

@@ -138,7 +138,7 @@ fn backup_buckets_follow_the_prefix_and_retention_of_the_spec() {
     for env in Env::ALL {
         let main = env_main(&spec, env);
         let backups = block(&main, "module", &["backups"]);
-        let expected = keiko_hcl::names::backup_bucket(&spec.backups().bucket_prefix, env);
+        let expected = spec.backups().bucket(env);
         assert_eq!(string(attr(backups.body(), "name")), expected);
         let Expression::Array(rules) = attr(backups.body(), "expiration_rules") else { panic!("rules") };
         let days: Vec<(String, u32)> =

@@ -4,6 +4,7 @@
 //! into [`Files`] without touching the filesystem. The `generate` binary is the one
 //! place that writes them.
 
+pub mod argocd;
 pub mod crd;
 pub mod k8s;
 pub mod output;
@@ -18,5 +19,6 @@ pub fn render(spec: &Spec) -> Result<Files, RenderError> {
     let mut files = Files::new();
     schema_file::render(&mut files)?;
     k8s::render(spec, &mut files)?;
+    argocd::render(spec, &mut files)?;
     Ok(files)
 }

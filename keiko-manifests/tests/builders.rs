@@ -70,3 +70,19 @@ fn dev_overlay_of_a_service() {
     snapshot("k8s_overlay_index", files.get("k8s/overlays/dev/kustomization.yaml").unwrap());
     assert_eq!(BASE_ENV, Env::Production);
 }
+
+#[test]
+fn argocd_objects_of_an_environment() {
+    let spec = fixture();
+    let objects = keiko_manifests::argocd::objects(&spec, Env::Staging).unwrap();
+    let find = |kind: &str, name: &str| {
+        let object =
+            objects.iter().find(|o| o.kind == kind && o.name == name).unwrap_or_else(|| panic!("no {kind} {name}"));
+        yaml_document("snapshot", &object.value).unwrap()
+    };
+    snapshot("argocd_service_application", &find("Application", "learning-service"));
+    snapshot("argocd_store_application", &find("Application", "clickhouse"));
+    snapshot("argocd_services_project", &find("AppProject", "keiko-services"));
+    snapshot("argocd_platform_project", &find("AppProject", "keiko-platform"));
+    snapshot("argocd_addon_application", &find("Application", "velero"));
+}

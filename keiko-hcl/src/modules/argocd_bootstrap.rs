@@ -6,15 +6,15 @@
 
 use super::Module;
 use crate::blocks::{output, resource};
-use crate::expr::{call, object, reference, var};
+use crate::expr::{call, object, reference, strings, var};
 use crate::resources::HELM_RELEASE;
 use crate::validation::string_variable;
 use hcl::{Block, Body, Expression};
+use keiko_manifests::argocd::application::FINALIZER;
+use keiko_manifests::argocd::{IN_CLUSTER, ROOT_APPLICATION, ROOT_PROJECT};
 
 /// The `argocd-apps` chart version that installs the root Application (values: `applications` map).
 pub const ARGOCD_APPS_VERSION: &str = "2.0.2";
-/// The name of the root Application and of its Helm release.
-pub const ROOT_APP: &str = "keiko-root";
 
 /// The `argocd-bootstrap` module.
 pub fn module() -> Module {
@@ -36,7 +36,7 @@ fn argocd() -> Block {
 
 fn root_app() -> Block {
     resource(HELM_RELEASE, "root_app")
-        .add_attribute(("name", ROOT_APP))
+        .add_attribute(("name", ROOT_APPLICATION))
         .add_attribute(("repository", var("repository")))
         .add_attribute(("chart", "argocd-apps"))
         .add_attribute(("version", ARGOCD_APPS_VERSION))
@@ -46,20 +46,42 @@ fn root_app() -> Block {
         .build()
 }
 
-/// The chart values: one Application that syncs the environment's folder of `generated/`.
+/// The chart values: the root Application, which syncs the environment's folder of
+/// `generated/`, and its own AppProject, which lets it create nothing but Applications
+/// and AppProjects in the ArgoCD namespace, from this repository only.
 fn root_values() -> Expression {
     let source =
         object([("repoURL", var("git_repository")), ("targetRevision", var("git_branch")), ("path", var("git_path"))]);
-    let destination = object([("name", "in-cluster".into()), ("namespace", var("namespace"))]);
-    let sync = object([("automated", object([("prune", true.into()), ("selfHeal", true.into())]))]);
+    let destination = object([("server", IN_CLUSTER.into()), ("namespace", var("namespace"))]);
+    let sync = object([
+        ("automated", object([("prune", true.into()), ("selfHeal", true.into())])),
+        ("syncOptions", strings(["ServerSideApply=true"])),
+    ]);
     let app = object([
         ("namespace", var("namespace")),
-        ("project", "default".into()),
+        ("project", ROOT_PROJECT.into()),
+        ("finalizers", strings([FINALIZER])),
         ("source", source),
-        ("destination", destination),
+        ("destination", destination.clone()),
         ("syncPolicy", sync),
     ]);
-    object([("applications", object([(ROOT_APP, app)]))])
+    let kinds = Expression::Array(
+        ["Application", "AppProject"]
+            .map(|kind| object([("group", "argoproj.io".into()), ("kind", kind.into())]))
+            .to_vec(),
+    );
+    let project = object([
+        ("namespace", var("namespace")),
+        (
+            "description",
+            "The root Application of the environment: it may only create Applications and AppProjects.".into(),
+        ),
+        ("sourceRepos", Expression::Array(vec![var("git_repository")])),
+        ("destinations", Expression::Array(vec![destination])),
+        ("clusterResourceWhitelist", Expression::Array(Vec::new())),
+        ("namespaceResourceWhitelist", kinds),
+    ]);
+    object([("applications", object([(ROOT_APPLICATION, app)])), ("projects", object([(ROOT_PROJECT, project)]))])
 }
 
 fn variables() -> Body {
@@ -110,6 +132,6 @@ fn outputs() -> Body {
             "The installed argo-cd chart version.",
             reference(HELM_RELEASE, &["argocd", "version"]),
         ))
-        .add_block(output("root_app", "The root Application's name.", ROOT_APP.into()))
+        .add_block(output("root_app", "The root Application's name.", ROOT_APPLICATION.into()))
         .build()
 }

@@ -3,7 +3,7 @@
 use crate::blocks::module_call;
 use crate::error::HclError;
 use crate::expr::{ident_object, num, object, reference, var};
-use crate::names::{backup_bucket, ident};
+use crate::names::ident;
 use crate::providers;
 use hcl::{Block, Body, Expression};
 use keiko_manifests::Env;
@@ -108,7 +108,7 @@ fn backups(spec: &Spec, env: Env, environment: &Environment) -> Block {
         rule("weekly", "weekly/", b.weekly_retention_days),
     ]);
     module_call("backups", MODULES, "object-storage")
-        .add_attribute(("name", backup_bucket(&b.bucket_prefix, env)))
+        .add_attribute(("name", b.bucket(env)))
         .add_attribute(("region", environment.region.as_str()))
         .add_attribute(("expiration_rules", rules))
         .add_attribute(("tags", reference("local", &["tags"])))

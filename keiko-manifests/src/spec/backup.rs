@@ -1,5 +1,6 @@
 //! Backup cadence and retention, shared by every environment.
 
+use super::env::Env;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -17,4 +18,12 @@ pub struct Backups {
     pub drill_schedule: String,
     /// The Object Storage bucket prefix; the environment's short name is appended.
     pub bucket_prefix: String,
+}
+
+impl Backups {
+    /// The backup bucket of `env`: `<bucket_prefix>-<dev|staging|prod>`. Terraform creates
+    /// it; backup jobs and Velero write to it.
+    pub fn bucket(&self, env: Env) -> String {
+        format!("{}-{}", self.bucket_prefix, env.short_name())
+    }
 }

@@ -8,6 +8,7 @@
 pub mod addon;
 pub mod backup;
 pub mod document;
+pub mod edit;
 pub mod env;
 pub mod error;
 pub mod platform;

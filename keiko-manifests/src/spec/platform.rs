@@ -39,6 +39,8 @@ pub struct Environment {
     pub state_bucket: String,
     /// The node pools of the cluster.
     pub node_pools: NodePools,
+    /// Whether ArgoCD syncs Git changes by itself or waits for a person.
+    pub sync: SyncMode,
     /// The datacenter that hosts the Managed Kubernetes cluster (`GRA11`): MKS takes a
     /// datacenter inside `region`, not the region itself. Defaults to `<region>11`
     /// (see [`Environment::mks_region`]).
@@ -73,6 +75,17 @@ impl Default for Postgres {
     fn default() -> Postgres {
         Postgres { version: "17".into(), plan: "essential".into(), flavor: "db1-4".into() }
     }
+}
+
+/// How ArgoCD applies changes in an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncMode {
+    /// Every commit is applied, objects removed from Git are pruned, and drift made in
+    /// the cluster is reverted.
+    Automatic,
+    /// Differences are shown and a person starts the sync (`argocd app sync`).
+    Manual,
 }
 
 /// The two node pools every cluster has: one for platform add-ons, one for services.

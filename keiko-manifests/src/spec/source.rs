@@ -24,6 +24,7 @@ pub struct SourceMap {
     values: BTreeMap<String, Location>,
     keys: BTreeMap<String, Location>,
     sequences: BTreeSet<String>,
+    scalars: BTreeMap<String, std::ops::Range<usize>>,
 }
 
 impl SourceMap {
@@ -41,6 +42,12 @@ impl SourceMap {
     /// Where the key of the entry at `pointer` is written, falling back to its value.
     pub fn key(&self, pointer: &str) -> Option<Location> {
         self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+    }
+
+    /// The byte range of the scalar at `pointer` in the source text, quotes included,
+    /// so a tool can rewrite one value and keep every comment and blank line.
+    pub fn scalar_span(&self, pointer: &str) -> Option<std::ops::Range<usize>> {
+        self.scalars.get(pointer).cloned()
     }
 
     /// Whether the value at `pointer` is a sequence.
@@ -134,7 +141,12 @@ impl<'a> Reader<'a> {
         }
         self.map.values.insert(pointer.to_owned(), start(&span));
         match event {
-            Event::Scalar(text, style, _, tag) => self.scalar(&text, style, tag.as_deref(), span),
+            Event::Scalar(text, style, _, tag) => {
+                if let (Some(from), Some(to)) = (span.start.byte_offset(), span.end.byte_offset()) {
+                    self.map.scalars.insert(pointer.to_owned(), from..to);
+                }
+                self.scalar(&text, style, tag.as_deref(), span)
+            }
             Event::SequenceStart(..) => self.sequence(pointer, depth),
             Event::MappingStart(..) => self.mapping(pointer, depth),
             Event::Alias(_) => {

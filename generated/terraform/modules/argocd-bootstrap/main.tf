@@ -17,7 +17,7 @@ resource "helm_release" "root_app" {
   version    = "2.0.2"
   namespace  = var.namespace
   values = [
-    yamlencode({ applications = { keiko-root = { namespace = var.namespace, project = "default", source = { repoURL = var.git_repository, targetRevision = var.git_branch, path = var.git_path }, destination = { name = "in-cluster", namespace = var.namespace }, syncPolicy = { automated = { prune = true, selfHeal = true } } } } })
+    yamlencode({ applications = { keiko-root = { namespace = var.namespace, project = "keiko-root", finalizers = ["resources-finalizer.argocd.argoproj.io"], source = { repoURL = var.git_repository, targetRevision = var.git_branch, path = var.git_path }, destination = { server = "https://kubernetes.default.svc", namespace = var.namespace }, syncPolicy = { automated = { prune = true, selfHeal = true }, syncOptions = ["ServerSideApply=true"] } } }, projects = { keiko-root = { namespace = var.namespace, description = "The root Application of the environment: it may only create Applications and AppProjects.", sourceRepos = [var.git_repository], destinations = [{ server = "https://kubernetes.default.svc", namespace = var.namespace }], clusterResourceWhitelist = [], namespaceResourceWhitelist = [{ group = "argoproj.io", kind = "Application" }, { group = "argoproj.io", kind = "AppProject" }] } } })
   ]
   depends_on = [
     helm_release.argocd

@@ -76,6 +76,17 @@ fn addons(raw: &RawSpec, checks: &mut Checks) {
             &path.key("repository"),
             || format!("`{}` must be an https:// Helm repository or an oci:// registry", addon.repository),
         );
+        checks.require(
+            crate::argocd::values::SUPPORTED_CHARTS.contains(&addon.chart.as_str()),
+            &path.key("chart"),
+            || {
+                format!(
+                    "`{}` has no values builder; supported charts: {}",
+                    addon.chart,
+                    crate::argocd::values::SUPPORTED_CHARTS.join(", ")
+                )
+            },
+        );
         checks.require(is_exact_version(&addon.version), &path.key("version"), || {
             format!(
                 "`{}` is not an exact chart version: pin one such as 1.2.3 (ranges and `latest` are refused)",

@@ -1,0 +1,138 @@
+//! Child Applications: one per Keiko component overlay and one per add-on chart.
+
+use super::{IN_CLUSTER, NAMESPACE, project, values};
+use crate::crd::argocd::{
+    Application, ApplicationDestination, ApplicationSource, ApplicationSourceHelm, ApplicationSpec, Backoff,
+    ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
+};
+use crate::k8s::{Component, NAMESPACES, labels, layout};
+use crate::output::RenderError;
+use crate::spec::addon::Addon;
+use crate::spec::platform::SyncMode;
+use crate::spec::{Env, Spec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// Deleting an Application deletes what it deployed (cascade), never orphans it.
+pub const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
+/// Sync wave of the namespaces: after the add-ons that bring CRDs, before workloads.
+const NAMESPACES_WAVE: i32 = -3;
+/// Sync wave of stateful stores: before the services that use them.
+const STORES_WAVE: i32 = -2;
+/// Sync wave of services.
+const SERVICES_WAVE: i32 = 0;
+/// Sync history kept per application for `argocd app rollback`.
+const HISTORY: i64 = 10;
+
+/// The sync-wave annotation plus server-side diff, so fields the API server defaults
+/// never leave an application permanently OutOfSync.
+pub fn wave(wave: i32) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("argocd.argoproj.io/sync-wave".to_owned(), wave.to_string()),
+        ("argocd.argoproj.io/compare-options".to_owned(), "ServerSideDiff=true".to_owned()),
+    ])
+}
+
+/// The Application of one component's overlay in `env`.
+pub fn component(spec: &Spec, env: Env, component: &Component) -> Application {
+    let wave = match component.name.as_str() {
+        NAMESPACES => NAMESPACES_WAVE,
+        name if spec.stateful().contains_key(name) => STORES_WAVE,
+        _ => SERVICES_WAVE,
+    };
+    let namespace =
+        spec.stateful().get(&component.name).map_or(spec.platform().namespace.as_str(), |s| s.namespace.as_str());
+    let source = ApplicationSource {
+        repo_url: spec.platform().repository.clone(),
+        target_revision: spec.environments().get(env).branch.clone(),
+        path: Some(format!("generated/{}", layout::overlay_dir(env, &component.name))),
+        ..Default::default()
+    };
+    let ignore = if spec.services().contains_key(&component.name) { controller_owned_fields() } else { Vec::new() };
+    application(spec, env, &component.name, project::SERVICES, wave, source, namespace, ignore)
+}
+
+/// The Application of an add-on: its upstream chart at the pinned version, with values
+/// generated from typed structs.
+pub fn addon(spec: &Spec, env: Env, name: &str, addon: &Addon) -> Result<Application, RenderError> {
+    let values = values::for_chart(spec, env, addon)
+        .map_err(|reason| RenderError::Serialize { path: format!("argocd/{env}/application-{name}.yaml"), reason })?;
+    let source = ApplicationSource {
+        repo_url: addon.repository.clone(),
+        target_revision: addon.version.clone(),
+        chart: Some(addon.chart.clone()),
+        helm: Some(ApplicationSourceHelm { release_name: name.to_owned(), values_object: values }),
+        ..Default::default()
+    };
+    Ok(application(spec, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, Vec::new()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn application(
+    spec: &Spec,
+    env: Env,
+    name: &str,
+    project: &str,
+    wave: i32,
+    source: ApplicationSource,
+    namespace: &str,
+    ignore_differences: Vec<ResourceIgnoreDifferences>,
+) -> Application {
+    Application {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some(NAMESPACE.to_owned()),
+            labels: Some(labels::platform(spec, name)),
+            annotations: Some(self::wave(wave)),
+            finalizers: Some(vec![FINALIZER.to_owned()]),
+            ..Default::default()
+        },
+        spec: ApplicationSpec {
+            project: project.to_owned(),
+            source,
+            destination: ApplicationDestination { server: IN_CLUSTER.to_owned(), namespace: namespace.to_owned() },
+            sync_policy: sync_policy(spec.environments().get(env).sync),
+            ignore_differences,
+            revision_history_limit: Some(HISTORY),
+        },
+    }
+}
+
+/// Automatic sync prunes and self-heals; manual sync leaves both to a person. Both
+/// create namespaces, apply server-side (large CRDs exceed client-side annotations),
+/// keep ignored fields on sync, and retry with exponential backoff.
+fn sync_policy(mode: SyncMode) -> SyncPolicy {
+    SyncPolicy {
+        automated: match mode {
+            SyncMode::Automatic => Some(SyncPolicyAutomated { prune: true, self_heal: true }),
+            SyncMode::Manual => None,
+        },
+        sync_options: [
+            "CreateNamespace=true",
+            "ServerSideApply=true",
+            "RespectIgnoreDifferences=true",
+            "PruneLast=true",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        retry: RetryStrategy {
+            limit: 5,
+            backoff: Backoff { duration: "10s".to_owned(), factor: 2, max_duration: "5m".to_owned() },
+        },
+    }
+}
+
+/// Fields other controllers own: replica counts the HPA sets, and the selector hash
+/// Argo Rollouts adds to blue/green Services.
+fn controller_owned_fields() -> Vec<ResourceIgnoreDifferences> {
+    let ignore = |group: &str, kind: &str, pointer: &str| ResourceIgnoreDifferences {
+        group: group.to_owned(),
+        kind: kind.to_owned(),
+        json_pointers: vec![pointer.to_owned()],
+    };
+    vec![
+        ignore("apps", "Deployment", "/spec/replicas"),
+        ignore("argoproj.io", "Rollout", "/spec/replicas"),
+        ignore("", "Service", "/spec/selector/rollouts-pod-template-hash"),
+    ]
+}

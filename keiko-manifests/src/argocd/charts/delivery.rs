@@ -1,0 +1,136 @@
+//! Values of the delivery add-ons: ArgoCD, Argo Rollouts, cert-manager, External Secrets.
+
+use crate::argocd::values::{Placement, controller_replicas, system_pool};
+use crate::spec::Env;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// ArgoCD reports an Application healthy only when its own resources are; without
+/// this check an app of apps would not wait for one sync wave before the next.
+const APPLICATION_HEALTH_LUA: &str = "hs = {}\nhs.status = \"Progressing\"\nhs.message = \"\"\nif obj.status ~= nil and obj.status.health ~= nil then\n  hs.status = obj.status.health.status\n  if obj.status.health.message ~= nil then\n    hs.message = obj.status.health.message\n  end\nend\nreturn hs\n";
+
+/// `argo-cd` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArgoCd {
+    global: Placement,
+    configs: ArgoCdConfigs,
+    controller: Replicas,
+    server: Replicas,
+    repo_server: Replicas,
+}
+
+#[derive(Debug, Serialize)]
+struct ArgoCdConfigs {
+    cm: BTreeMap<String, String>,
+    params: BTreeMap<String, bool>,
+}
+
+/// A replica count.
+#[derive(Debug, Serialize)]
+pub struct Replicas {
+    replicas: u32,
+}
+
+/// ArgoCD itself, once Terraform has bootstrapped it: HA API and repo servers in production.
+pub fn argo_cd(env: Env) -> ArgoCd {
+    ArgoCd {
+        global: system_pool(),
+        configs: ArgoCdConfigs {
+            cm: BTreeMap::from([
+                (
+                    "resource.customizations.health.argoproj.io_Application".to_owned(),
+                    APPLICATION_HEALTH_LUA.to_owned(),
+                ),
+                ("application.resourceTrackingMethod".to_owned(), "annotation".to_owned()),
+            ]),
+            params: BTreeMap::from([("server.insecure".to_owned(), false)]),
+        },
+        controller: Replicas { replicas: 1 },
+        server: Replicas { replicas: controller_replicas(env) },
+        repo_server: Replicas { replicas: controller_replicas(env) },
+    }
+}
+
+/// `argo-rollouts` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArgoRollouts {
+    #[serde(rename = "installCRDs")]
+    install_crds: bool,
+    controller: Controller,
+}
+
+/// A controller's replicas and placement.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Controller {
+    replicas: u32,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+/// Argo Rollouts, which runs the blue/green services.
+pub fn argo_rollouts(env: Env) -> ArgoRollouts {
+    ArgoRollouts {
+        install_crds: true,
+        controller: Controller { replicas: controller_replicas(env), placement: system_pool() },
+    }
+}
+
+/// `cert-manager` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertManager {
+    crds: Crds,
+    replica_count: u32,
+    #[serde(flatten)]
+    placement: Placement,
+    webhook: Placement,
+    cainjector: Placement,
+    startupapicheck: Placement,
+}
+
+/// CRD handling: installed by the chart and kept when the chart is removed, so
+/// deleting the add-on never deletes every Certificate.
+#[derive(Debug, Serialize)]
+pub struct Crds {
+    enabled: bool,
+    keep: bool,
+}
+
+/// cert-manager, which issues the gateway certificates.
+pub fn cert_manager(env: Env) -> CertManager {
+    CertManager {
+        crds: Crds { enabled: true, keep: true },
+        replica_count: controller_replicas(env),
+        placement: system_pool(),
+        webhook: system_pool(),
+        cainjector: system_pool(),
+        startupapicheck: system_pool(),
+    }
+}
+
+/// `external-secrets` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalSecrets {
+    #[serde(rename = "installCRDs")]
+    install_crds: bool,
+    replica_count: u32,
+    #[serde(flatten)]
+    placement: Placement,
+    webhook: Placement,
+    cert_controller: Placement,
+}
+
+/// External Secrets Operator, which syncs secrets from OVHcloud's secret manager.
+pub fn external_secrets(env: Env) -> ExternalSecrets {
+    ExternalSecrets {
+        install_crds: true,
+        replica_count: controller_replicas(env),
+        placement: system_pool(),
+        webhook: system_pool(),
+        cert_controller: system_pool(),
+    }
+}

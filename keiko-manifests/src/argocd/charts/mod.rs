@@ -1,0 +1,11 @@
+//! Typed values of each supported chart, grouped by what the add-ons do.
+
+mod delivery;
+mod mesh;
+mod observability;
+mod operations;
+
+pub use delivery::{argo_cd, argo_rollouts, cert_manager, external_secrets};
+pub use mesh::{istio_base, istio_gateway, istiod};
+pub use observability::{eck_operator, fluent_bit, jaeger, kube_prometheus_stack};
+pub use operations::{velero, vpa};

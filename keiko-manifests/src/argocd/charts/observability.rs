@@ -1,0 +1,148 @@
+//! Values of the observability add-ons: kube-prometheus-stack, Jaeger, ECK, Fluent Bit.
+
+use crate::argocd::values::{Placement, Toleration, system_pool};
+use crate::spec::Env;
+use serde::Serialize;
+
+/// `kube-prometheus-stack` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubePrometheusStack {
+    prometheus: Prometheus,
+    alertmanager: Alertmanager,
+    grafana: Grafana,
+    prometheus_operator: Placement,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Prometheus {
+    prometheus_spec: PrometheusSpec,
+}
+
+/// Prometheus selects every ServiceMonitor, PodMonitor and PrometheusRule, not only the
+/// chart's own, so the generated ones are picked up.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PrometheusSpec {
+    retention: String,
+    service_monitor_selector_nil_uses_helm_values: bool,
+    pod_monitor_selector_nil_uses_helm_values: bool,
+    rule_selector_nil_uses_helm_values: bool,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Alertmanager {
+    alertmanager_spec: Placement,
+}
+
+#[derive(Debug, Serialize)]
+struct Grafana {
+    sidecar: GrafanaSidecar,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+#[derive(Debug, Serialize)]
+struct GrafanaSidecar {
+    dashboards: DashboardSidecar,
+}
+
+/// Grafana loads every ConfigMap labelled `grafana_dashboard` in any namespace.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DashboardSidecar {
+    enabled: bool,
+    label: String,
+    search_namespace: String,
+}
+
+/// Metrics, alerting and dashboards; retention grows with the environment.
+pub fn kube_prometheus_stack(env: Env) -> KubePrometheusStack {
+    let retention = match env {
+        Env::Dev => "3d",
+        Env::Staging => "7d",
+        Env::Production => "30d",
+    };
+    KubePrometheusStack {
+        prometheus: Prometheus {
+            prometheus_spec: PrometheusSpec {
+                retention: retention.to_owned(),
+                service_monitor_selector_nil_uses_helm_values: false,
+                pod_monitor_selector_nil_uses_helm_values: false,
+                rule_selector_nil_uses_helm_values: false,
+                placement: system_pool(),
+            },
+        },
+        alertmanager: Alertmanager { alertmanager_spec: system_pool() },
+        grafana: Grafana {
+            sidecar: GrafanaSidecar {
+                dashboards: DashboardSidecar {
+                    enabled: true,
+                    label: "grafana_dashboard".to_owned(),
+                    search_namespace: "ALL".to_owned(),
+                },
+            },
+            placement: system_pool(),
+        },
+        prometheus_operator: system_pool(),
+    }
+}
+
+/// `jaeger` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Jaeger {
+    provision_data_store: ProvisionDataStore,
+    all_in_one: AllInOne,
+}
+
+#[derive(Debug, Serialize)]
+struct ProvisionDataStore {
+    cassandra: bool,
+    elasticsearch: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct AllInOne {
+    enabled: bool,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+/// Jaeger receives traces from the OpenTelemetry collector over OTLP; it provisions
+/// no datastore of its own.
+pub fn jaeger() -> Jaeger {
+    Jaeger {
+        provision_data_store: ProvisionDataStore { cassandra: false, elasticsearch: false },
+        all_in_one: AllInOne { enabled: true, placement: system_pool() },
+    }
+}
+
+/// `eck-operator` chart values.
+#[derive(Debug, Serialize)]
+pub struct EckOperator {
+    #[serde(rename = "installCRDs")]
+    install_crds: bool,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+/// The ECK operator, which runs Elasticsearch and Kibana.
+pub fn eck_operator() -> EckOperator {
+    EckOperator { install_crds: true, placement: system_pool() }
+}
+
+/// `fluent-bit` chart values.
+#[derive(Debug, Serialize)]
+pub struct FluentBit {
+    tolerations: Vec<Toleration>,
+}
+
+/// Fluent Bit runs on every node, system pool included: it tolerates every taint.
+pub fn fluent_bit() -> FluentBit {
+    FluentBit { tolerations: vec![Toleration { key: None, operator: "Exists".to_owned(), value: None, effect: None }] }
+}

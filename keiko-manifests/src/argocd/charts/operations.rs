@@ -1,0 +1,123 @@
+//! Values of the operations add-ons: Velero (cluster backups) and the VPA recommender.
+
+use crate::argocd::values::{Placement, system_pool};
+use crate::spec::{Env, Spec};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The OVHcloud Object Storage S3 endpoint of the GRA region.
+pub const OBJECT_STORAGE_ENDPOINT: &str = "https://s3.gra.io.cloud.ovh.net";
+/// The AWS object-store plugin Velero uses for S3-compatible storage, pinned.
+const VELERO_AWS_PLUGIN: &str = "velero/velero-plugin-for-aws:v1.12.1";
+
+/// `velero` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Velero {
+    configuration: VeleroConfiguration,
+    credentials: Credentials,
+    init_containers: Vec<InitContainer>,
+    deploy_node_agent: bool,
+    snapshots_enabled: bool,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VeleroConfiguration {
+    backup_storage_location: Vec<BackupStorageLocation>,
+}
+
+#[derive(Debug, Serialize)]
+struct BackupStorageLocation {
+    name: String,
+    provider: String,
+    bucket: String,
+    prefix: String,
+    config: BTreeMap<String, String>,
+}
+
+/// The Secret holding the Object Storage S3 credentials, synced by External Secrets.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Credentials {
+    use_secret: bool,
+    existing_secret: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InitContainer {
+    name: String,
+    image: String,
+    volume_mounts: Vec<VolumeMount>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VolumeMount {
+    mount_path: String,
+    name: String,
+}
+
+/// Velero writes cluster-resource backups (the argocd namespace included) to the
+/// environment's backup bucket under `velero/`.
+pub fn velero(spec: &Spec, env: Env) -> Velero {
+    let config = BTreeMap::from([
+        ("region".to_owned(), "gra".to_owned()),
+        ("s3Url".to_owned(), OBJECT_STORAGE_ENDPOINT.to_owned()),
+        ("s3ForcePathStyle".to_owned(), "true".to_owned()),
+    ]);
+    Velero {
+        configuration: VeleroConfiguration {
+            backup_storage_location: vec![BackupStorageLocation {
+                name: "default".to_owned(),
+                provider: "aws".to_owned(),
+                bucket: spec.backups().bucket(env),
+                prefix: "velero".to_owned(),
+                config,
+            }],
+        },
+        credentials: Credentials { use_secret: true, existing_secret: "velero-object-storage".to_owned() },
+        init_containers: vec![InitContainer {
+            name: "velero-plugin-for-aws".to_owned(),
+            image: VELERO_AWS_PLUGIN.to_owned(),
+            volume_mounts: vec![VolumeMount { mount_path: "/target".to_owned(), name: "plugins".to_owned() }],
+        }],
+        deploy_node_agent: false,
+        snapshots_enabled: false,
+        placement: system_pool(),
+    }
+}
+
+/// `vpa` chart values.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vpa {
+    recommender: Component,
+    updater: Enabled,
+    admission_controller: Enabled,
+}
+
+#[derive(Debug, Serialize)]
+struct Component {
+    enabled: bool,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+#[derive(Debug, Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+/// Only the recommender runs: VPAs are in recommendation mode, so the updater and the
+/// admission controller that would resize pods are off.
+pub fn vpa() -> Vpa {
+    Vpa {
+        recommender: Component { enabled: true, placement: system_pool() },
+        updater: Enabled { enabled: false },
+        admission_controller: Enabled { enabled: false },
+    }
+}

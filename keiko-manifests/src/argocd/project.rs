@@ -1,0 +1,106 @@
+//! AppProjects: what the applications of an environment may deploy, from where, to where.
+//! Never the permissive `default` project.
+
+use super::{IN_CLUSTER, NAMESPACE};
+use crate::crd::argocd::{AppProject, AppProjectSpec, ApplicationDestination, GroupKind, OrphanedResources};
+use crate::k8s::labels;
+use crate::k8s::namespace;
+use crate::spec::Spec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeSet;
+
+/// The project of the platform add-ons (upstream Helm charts).
+pub const PLATFORM: &str = "keiko-platform";
+/// The project of the Keiko services and stores (this repository's overlays).
+pub const SERVICES: &str = "keiko-services";
+
+/// Sync wave of the projects: before any application that belongs to them.
+pub const WAVE: i32 = -100;
+
+/// Add-ons come from their chart repositories only and may install cluster-wide
+/// machinery (CRDs, webhooks, cluster roles) in their own namespaces.
+pub fn platform(spec: &Spec) -> AppProject {
+    let repos: BTreeSet<String> = spec.addons().values().map(|a| a.repository.clone()).collect();
+    let namespaces: BTreeSet<String> = spec.addons().values().map(|a| a.namespace.clone()).collect();
+    let cluster_kinds = [
+        ("", "Namespace"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("apiregistration.k8s.io", "APIService"),
+    ];
+    project(
+        spec,
+        PLATFORM,
+        "Platform add-ons from their upstream Helm charts",
+        repos,
+        namespaces,
+        &cluster_kinds,
+        &[("*", "*")],
+    )
+}
+
+/// Services and stores come from this repository only, go to the platform's own
+/// namespaces only, and may create only the kinds the generator emits.
+pub fn services(spec: &Spec) -> AppProject {
+    let repos = BTreeSet::from([spec.platform().repository.clone()]);
+    let namespaces: BTreeSet<String> = namespace::names(spec).into_iter().collect();
+    let namespaced = [
+        ("", "ServiceAccount"),
+        ("", "ConfigMap"),
+        ("", "Service"),
+        ("apps", "Deployment"),
+        ("apps", "StatefulSet"),
+        ("autoscaling", "HorizontalPodAutoscaler"),
+        ("policy", "PodDisruptionBudget"),
+        ("autoscaling.k8s.io", "VerticalPodAutoscaler"),
+        ("argoproj.io", "Rollout"),
+        ("argoproj.io", "AnalysisTemplate"),
+    ];
+    project(
+        spec,
+        SERVICES,
+        "Keiko services and stores from this repository",
+        repos,
+        namespaces,
+        &[("", "Namespace")],
+        &namespaced,
+    )
+}
+
+fn project(
+    spec: &Spec,
+    name: &str,
+    description: &str,
+    repos: BTreeSet<String>,
+    namespaces: BTreeSet<String>,
+    cluster_kinds: &[(&str, &str)],
+    namespaced_kinds: &[(&str, &str)],
+) -> AppProject {
+    let kinds = |list: &[(&str, &str)]| {
+        list.iter().map(|(g, k)| GroupKind { group: (*g).to_owned(), kind: (*k).to_owned() }).collect()
+    };
+    AppProject {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some(NAMESPACE.to_owned()),
+            labels: Some(labels::platform(spec, name)),
+            annotations: Some(super::application::wave(WAVE)),
+            ..Default::default()
+        },
+        spec: AppProjectSpec {
+            description: description.to_owned(),
+            source_repos: repos.into_iter().collect(),
+            destinations: namespaces
+                .into_iter()
+                .map(|namespace| ApplicationDestination { server: IN_CLUSTER.to_owned(), namespace })
+                .collect(),
+            cluster_resource_whitelist: kinds(cluster_kinds),
+            namespace_resource_whitelist: kinds(namespaced_kinds),
+            orphaned_resources: OrphanedResources { warn: true },
+        },
+    }
+}
