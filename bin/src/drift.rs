@@ -1,6 +1,6 @@
 //! Compares rendered files with a generated tree and explains every difference.
 
-use crate::tree::{normalize, read_tree};
+use crate::tree::{holds, list_tree, read_normalized};
 use keiko_manifests::Files;
 use similar::TextDiff;
 use std::fmt::Write;
@@ -44,20 +44,17 @@ impl Drift {
 
 /// Compares `files` with the tree under `root`.
 pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
-    let on_disk = read_tree(root)?;
+    let on_disk = list_tree(root)?;
     let mut drift = Drift::default();
     for (path, rendered) in files.iter() {
-        match on_disk.get(path) {
-            None => drift.missing.push(path.to_owned()),
-            Some(bytes) => {
-                let current = normalize(bytes);
-                if current != rendered {
-                    drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
-                }
-            }
+        if !on_disk.contains(path) {
+            drift.missing.push(path.to_owned());
+        } else if !holds(&root.join(path), rendered)? {
+            let current = read_normalized(&root.join(path))?;
+            drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
         }
     }
-    drift.extra = on_disk.keys().filter(|path| files.get(path).is_none()).cloned().collect();
+    drift.extra = on_disk.iter().filter(|path| files.get(path).is_none()).cloned().collect();
     Ok(drift)
 }
 

@@ -1,5 +1,6 @@
 //! `generate`: reads keiko.yaml and rewrites generated/, or checks that it is current;
-//! `set-image` and `promote` change image tags in the spec and regenerate.
+//! `set-image` and `promote` change image tags in the spec and regenerate;
+//! `install-workflows` copies a service's CI/CD workflow into its repository.
 //!
 //! Exit status: 0 success; 1 `--check` found drift; 2 the spec, the arguments or the
 //! requested change are invalid (nothing written); 3 rendering or I/O failed.
@@ -26,6 +27,12 @@ struct Args {
     /// Compare instead of writing: exit 1 with a diff when the directory is stale.
     #[arg(long)]
     check: bool,
+    /// Render a synthetic fleet of N services instead of reading the spec (benchmarks).
+    #[arg(long, value_name = "N", conflicts_with = "spec")]
+    synthetic: Option<usize>,
+    /// With `--synthetic`: write the synthetic spec to FILE instead of rendering it.
+    #[arg(long, value_name = "FILE", requires = "synthetic")]
+    spec_out: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -55,6 +62,15 @@ enum Command {
         /// Promote only this service (default: every service).
         #[arg(long)]
         service: Option<String>,
+    },
+    /// Write a service's generated CI/CD workflow into a repository's workflow directory.
+    InstallWorkflows {
+        /// The service whose workflow to install.
+        #[arg(long)]
+        service: String,
+        /// The directory to write `<service>.yml` into (usually `.github/workflows`).
+        #[arg(long)]
+        into: PathBuf,
     },
 }
 
@@ -89,10 +105,14 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    if let (Some(n), None) = (args.synthetic, &args.command) {
+        return synthetic(args, n, started);
+    }
     let text = std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {}", args.spec.display()))?;
     let file = args.spec.display().to_string();
     let edited = match &args.command {
         None => None,
+        Some(Command::InstallWorkflows { service, into }) => return install_workflows(&file, &text, service, into),
         Some(Command::SetImage { env, service, tag }) => {
             Some(edit::set_image(&file, &text, service, (*env).into(), tag))
         }
@@ -112,7 +132,26 @@ fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Re
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    let files = render_all(&spec).context("rendering failed; nothing was written")?;
+    output(args, &spec, started)
+}
+
+/// `--synthetic N`: renders a generated fleet, or writes its spec with `--spec-out`.
+fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.spec_out {
+        let text = keiko_manifests::synthetic::yaml(n)?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("generate: wrote a synthetic spec of {n} services to {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    match keiko_manifests::synthetic::spec(n) {
+        Ok(spec) => output(args, &spec, started),
+        Err(errors) => Ok(invalid(&errors)),
+    }
+}
+
+/// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
+fn output(args: &Args, spec: &keiko_manifests::Spec, started: Instant) -> anyhow::Result<ExitCode> {
+    let files = render_all(spec).context("rendering failed; nothing was written")?;
     if args.check {
         return check(&files, &args.out, started);
     }
@@ -145,6 +184,23 @@ fn apply_edit(
     let summary =
         write::write_all(&args.out, &files).with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the rendered workflow of `service` to `<into>/<service>.yml`.
+fn install_workflows(file: &str, text: &str, service: &str, into: &Path) -> anyhow::Result<ExitCode> {
+    let spec = match keiko_manifests::load(file, text) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(invalid(&errors)),
+    };
+    let Some(workflow) = keiko_manifests::github::service_workflow(&spec, service)? else {
+        eprintln!("error: {file} has no service {service}: give one of the names under services");
+        return Ok(ExitCode::from(2));
+    };
+    let path = into.join(keiko_manifests::github::workflow_file(service));
+    std::fs::create_dir_all(into).with_context(|| format!("cannot create {}", into.display()))?;
+    std::fs::write(&path, workflow).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("generate: wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,6 +13,14 @@ pub const DATABASE: &str = "ovh_cloud_project_database";
 pub const DATABASE_DATABASE: &str = "ovh_cloud_project_database_database";
 /// A PostgreSQL user of a managed service.
 pub const POSTGRESQL_USER: &str = "ovh_cloud_project_database_postgresql_user";
+/// A PgBouncer connection pool in front of one database, run by OVHcloud.
+pub const POSTGRESQL_CONNECTION_POOL: &str = "ovh_cloud_project_database_postgresql_connection_pool";
+/// The data source that reads a managed database service's CA certificate.
+pub const DATABASE_CERTIFICATES: &str = "ovh_cloud_project_database_certificates";
+/// A Public Cloud project user (here: an Object Storage user).
+pub const PROJECT_USER: &str = "ovh_cloud_project_user";
+/// The S3 access key of a Public Cloud project user.
+pub const PROJECT_USER_S3_CREDENTIAL: &str = "ovh_cloud_project_user_s3_credential";
 /// An Object Storage bucket.
 pub const STORAGE: &str = "ovh_cloud_project_storage";
 /// An Object Storage bucket's lifecycle rules.
@@ -29,12 +37,15 @@ pub const OKMS_SECRET: &str = "ovh_okms_secret";
 pub const HELM_RELEASE: &str = "helm_release";
 
 /// Every resource type the generated code may use, for the schema test.
-pub const ALL: [&str; 11] = [
+pub const ALL: [&str; 14] = [
     KUBE,
     KUBE_NODEPOOL,
     DATABASE,
     DATABASE_DATABASE,
     POSTGRESQL_USER,
+    POSTGRESQL_CONNECTION_POOL,
+    PROJECT_USER,
+    PROJECT_USER_S3_CREDENTIAL,
     STORAGE,
     STORAGE_LIFECYCLE,
     REGISTRY,
@@ -42,3 +53,6 @@ pub const ALL: [&str; 11] = [
     OKMS_SECRET,
     HELM_RELEASE,
 ];
+
+/// Every data source type the generated code may use, for the schema test.
+pub const DATA_SOURCES: [&str; 2] = [REGISTRY_PLAN, DATABASE_CERTIFICATES];

@@ -162,3 +162,101 @@ fn argocd_is_installed_at_the_specs_chart_version() {
         assert_eq!(string(attr(argocd.body(), "git_branch")), environment.branch);
     }
 }
+
+/// The single argument of the call `name(..)`.
+fn call_arg<'a>(expr: &'a Expression, name: &str) -> &'a Expression {
+    let Expression::FuncCall(call) = expr else { panic!("expected a call of {name}, got {expr:?}") };
+    assert_eq!(call.name.to_string(), name);
+    assert_eq!(call.args.len(), 1, "{name} takes one argument");
+    &call.args[0]
+}
+
+/// The keys of an object, in order.
+fn keys(expr: &Expression) -> Vec<String> {
+    let Expression::Object(object) = expr else { panic!("expected an object, got {expr:?}") };
+    object.keys().map(|k| k.to_string().trim_matches('"').to_owned()).collect()
+}
+
+/// The object a secret writes: `version = { data = jsonencode({ .. }) }`.
+fn secret_data(secret: &Block) -> &Expression {
+    call_arg(field(attr(secret.body(), "version"), "data"), "jsonencode")
+}
+
+#[test]
+fn every_service_with_a_database_has_a_connection_pool_in_every_environment() {
+    let spec = common::keiko();
+    let files = common::render(&spec);
+    let module = common::parsed(&files, "terraform/modules/ovh-postgres/main.tf");
+    let pool = block(&module, "resource", &["ovh_cloud_project_database_postgresql_connection_pool", "pool"]);
+    let expected = [
+        ("for_each", "var.databases"),
+        ("cluster_id", "ovh_cloud_project_database.postgres.id"),
+        ("database_id", "ovh_cloud_project_database_database.database[each.key].id"),
+        ("user_id", "ovh_cloud_project_database_postgresql_user.user[each.key].id"),
+        ("name", "each.value.database"),
+        ("mode", "\"transaction\""),
+        ("size", "each.value.pool_size"),
+    ];
+    for (key, value) in expected {
+        assert_eq!(attr(pool.body(), key).to_string(), value, "pool.{key}");
+    }
+    let outputs = common::parsed(&files, "terraform/modules/ovh-postgres/outputs.tf");
+    for name in ["host", "pool_ports", "ca"] {
+        block(&outputs, "output", &[name]);
+    }
+    for env in Env::ALL {
+        let main = env_main(&spec, env);
+        let databases = attr(block(&main, "locals", &[]).body(), "databases");
+        for (name, service) in spec.services() {
+            let Some(database) = &service.database else { continue };
+            assert_eq!(number(field(field(databases, name), "pool_size")), database.pool_size, "{env}: {name}");
+        }
+        let secrets = block(&main, "module", &["secrets"]);
+        assert_eq!(attr(secrets.body(), "database_pool_ports").to_string(), "module.postgres.pool_ports");
+        assert_eq!(attr(secrets.body(), "database_ca").to_string(), "module.postgres.ca");
+    }
+}
+
+#[test]
+fn database_secrets_hold_exactly_the_properties_the_cluster_reads() {
+    let files = common::render(&common::keiko());
+    let module = common::parsed(&files, "terraform/modules/secrets/main.tf");
+    let secret = block(&module, "resource", &["ovh_okms_secret", "database"]);
+    assert_eq!(attr(secret.body(), "for_each").to_string(), "var.databases");
+    let data = secret_data(secret);
+    assert_eq!(
+        keys(data),
+        keiko_manifests::k8s::secrets::DATABASE_PROPERTIES,
+        "the properties the ExternalSecrets read"
+    );
+    assert_eq!(string(field(data, "sslmode")), "verify-full");
+    assert_eq!(field(data, "port").to_string(), "tostring(var.database_pool_ports[each.key])");
+    assert_eq!(field(data, "ca").to_string(), "var.database_ca");
+    assert_eq!(field(data, "host").to_string(), "var.database_host");
+}
+
+#[test]
+fn velero_object_storage_credentials_are_written_in_every_environment() {
+    let spec = common::keiko();
+    let files = common::render(&spec);
+    let module = common::parsed(&files, "terraform/modules/secrets/main.tf");
+    let secret = block(&module, "resource", &["ovh_okms_secret", "velero"]);
+    assert_eq!(string(attr(secret.body(), "path")), "velero/object-storage");
+    assert_eq!(keys(secret_data(secret)), ["aws_access_key_id", "aws_secret_access_key"]);
+    let user = common::parsed(&files, "terraform/modules/object-storage-user/main.tf");
+    let role_names = attr(block(&user, "resource", &["ovh_cloud_project_user", "user"]).body(), "role_names");
+    let Expression::Array(roles) = role_names else { panic!("role_names is not a list") };
+    assert_eq!(roles.iter().map(string).collect::<Vec<_>>(), ["objectstore_operator"]);
+    block(&user, "resource", &["ovh_cloud_project_user_s3_credential", "credential"]);
+    for env in Env::ALL {
+        let main = env_main(&spec, env);
+        let storage = block(&main, "module", &["velero_storage"]);
+        assert_eq!(string(attr(storage.body(), "source")), "../../modules/object-storage-user", "{env}");
+        let secrets = block(&main, "module", &["secrets"]);
+        assert_eq!(attr(secrets.body(), "velero_access_key_id").to_string(), "module.velero_storage.access_key_id");
+        assert_eq!(
+            attr(secrets.body(), "velero_secret_access_key").to_string(),
+            "module.velero_storage.secret_access_key"
+        );
+    }
+}

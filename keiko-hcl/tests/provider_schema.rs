@@ -74,5 +74,7 @@ fn the_resource_table_lists_only_real_types() {
     for kind in keiko_hcl::resources::ALL {
         assert!(schema["resources"].get(kind).is_some(), "{kind}");
     }
-    assert!(schema["data_sources"].get(keiko_hcl::resources::REGISTRY_PLAN).is_some());
+    for kind in keiko_hcl::resources::DATA_SOURCES {
+        assert!(schema["data_sources"].get(kind).is_some(), "{kind}");
+    }
 }

@@ -39,6 +39,11 @@ fn the_object_storage_module_matches_its_snapshot() {
 }
 
 #[test]
+fn the_object_storage_user_module_matches_its_snapshot() {
+    snapshot("hcl_object_storage_user", "terraform/modules/object-storage-user/");
+}
+
+#[test]
 fn the_registry_module_matches_its_snapshot() {
     snapshot("hcl_registry", "terraform/modules/registry/");
 }

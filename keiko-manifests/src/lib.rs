@@ -5,11 +5,15 @@
 //! place that writes them.
 
 pub mod argocd;
+pub mod backup;
 pub mod crd;
+pub mod github;
 pub mod k8s;
+pub mod observability;
 pub mod output;
 pub mod schema_file;
 pub mod spec;
+pub mod synthetic;
 
 pub use output::{Files, RenderError};
 pub use spec::{Env, PerEnv, Spec, SpecErrors, load};
@@ -20,5 +24,6 @@ pub fn render(spec: &Spec) -> Result<Files, RenderError> {
     schema_file::render(&mut files)?;
     k8s::render(spec, &mut files)?;
     argocd::render(spec, &mut files)?;
+    github::render(spec, &mut files)?;
     Ok(files)
 }

@@ -86,3 +86,29 @@ fn argocd_objects_of_an_environment() {
     snapshot("argocd_platform_project", &find("AppProject", "keiko-platform"));
     snapshot("argocd_addon_application", &find("Application", "velero"));
 }
+
+#[test]
+fn security_objects_of_a_service_and_the_gateway() {
+    let view = components(&fixture(), Env::Production).unwrap();
+    snapshot("k8s_network_policy", &object(&view, "NetworkPolicy", "learning-service"));
+    snapshot("k8s_authorization_policy", &object(&view, "AuthorizationPolicy", "learning-service"));
+    snapshot("k8s_database_external_secret", &object(&view, "ExternalSecret", "learning-service-database"));
+    snapshot("k8s_gateway", &object(&view, "Gateway", "keiko-public"));
+    snapshot("k8s_http_route", &object(&view, "HTTPRoute", "identity-service-0"));
+    snapshot("k8s_rate_limit", &object(&view, "EnvoyFilter", "identity-service-rate-limit"));
+    snapshot("k8s_waf", &object(&view, "WasmPlugin", "keiko-public-waf"));
+    snapshot("k8s_certificate", &object(&view, "Certificate", "api-tls"));
+    snapshot("k8s_cluster_issuer", &object(&view, "ClusterIssuer", "acme"));
+    snapshot("k8s_secret_store", &object(&view, "ClusterSecretStore", "ovh-secret-manager"));
+    snapshot("k8s_resource_quota", &object(&view, "ResourceQuota", "platform"));
+}
+
+#[test]
+fn observability_and_backup_objects() {
+    let view = components(&fixture(), Env::Staging).unwrap();
+    snapshot("obs_slo_rules", &object(&view, "PrometheusRule", "learning-service-slo"));
+    snapshot("obs_gateway_collector", &object(&view, "ConfigMap", "otel-gateway"));
+    snapshot("obs_alertmanager_config", &object(&view, "AlertmanagerConfig", "keiko"));
+    snapshot("backup_database_cron_job", &object(&view, "CronJob", "backup-learning-service"));
+    snapshot("backup_velero_schedule", &object(&view, "Schedule", "cluster-weekly"));
+}

@@ -6,46 +6,12 @@
 
 use keiko_manifests::Env;
 use keiko_manifests::k8s::{BASE_ENV, components, patch};
-use keiko_manifests::spec::service::{Call, RolloutStrategy};
-use keiko_manifests::spec::{RawSpec, validate};
+use keiko_manifests::spec::validate;
 use proptest::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
 
-const KEIKO: &str = include_str!("../../keiko.yaml");
+mod common;
 
-/// A fleet description: per service, its strategy, replica bounds and callee indices.
-type Plan = BTreeMap<String, (bool, u32, u32, Vec<usize>)>;
-
-fn plans() -> impl Strategy<Value = Plan> {
-    let service = (any::<bool>(), 1u32..4, 0u32..6, prop::collection::vec(0usize..8, 0..4));
-    prop::collection::btree_map("[a-z]{2,10}-svc", service, 1..8)
-}
-
-fn fleet(plan: &Plan) -> RawSpec {
-    let base = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
-    let mut raw = base.raw().clone();
-    let template = raw.services["identity-service"].clone();
-    let names: Vec<&String> = plan.keys().collect();
-    raw.services = plan
-        .iter()
-        .map(|(name, (blue_green, min, extra, callees))| {
-            let mut service = template.clone();
-            service.image.repository = name.clone();
-            service.rollout.strategy =
-                if *blue_green { RolloutStrategy::BlueGreen } else { RolloutStrategy::RollingUpdate };
-            service.replicas.dev.min = *min;
-            service.replicas.dev.max = min + extra;
-            let targets: BTreeSet<&String> =
-                callees.iter().map(|i| names[i % names.len()]).filter(|t| *t != name).collect();
-            service.calls = targets.into_iter().map(|t| Call { service: t.clone(), port: "grpc".into() }).collect();
-            (name.clone(), service)
-        })
-        .collect();
-    for store in raw.stateful.values_mut() {
-        store.clients.clear();
-    }
-    raw
-}
+use common::{fleet, plans};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]

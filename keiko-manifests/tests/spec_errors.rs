@@ -170,3 +170,23 @@ fn a_stateful_store_without_a_storage_size_is_refused() {
         errors.errors[0].location.is_some_and(|at| at.line == line_of(&text, "dev: { class: csi-cinder-high-speed }"))
     );
 }
+
+#[test]
+fn security_settings_are_checked() {
+    let text = edited(
+        "      issuer: https://api.dev.keikolatam.app/identity\n",
+        "      issuer: http://api.dev.keikolatam.app/identity\n",
+    )
+    .replacen("okms_id: 0051d66c-1bc4-59d7-949b-9b5131cd42c2", "okms_id: not-a-uuid", 1)
+    .replacen("    - check: CKV_K8S_40\n", "    - check: K8S_40\n", 1)
+    .replacen("  acme_email: platform@keikolatam.app\n", "  acme_email: platform\n", 1);
+    let lines = messages(&errors_of(&text));
+    for expected in [
+        "environments.dev.jwt.issuer: `http://api.dev.keikolatam.app/identity` must be an https:// URL",
+        "environments.dev.secret_manager.okms_id: `not-a-uuid` is not a KMS ID",
+        "security.exemptions[2].check: `K8S_40` is not a check ID such as CKV_K8S_43",
+        "security.acme_email: `platform` is not an e-mail address",
+    ] {
+        assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+    }
+}

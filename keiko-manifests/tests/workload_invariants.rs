@@ -9,14 +9,16 @@ use serde_json::Value;
 
 const KEIKO: &str = include_str!("../../keiko.yaml");
 
-/// Every (object, pod template) pair of the fleet in every environment.
+/// Every (object, pod template) pair of the fleet's services and stores in every environment.
 fn pod_templates() -> Vec<(Env, Value, Value)> {
     let spec = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
     let mut out = Vec::new();
     for env in Env::ALL {
         for component in components(&spec, env).unwrap() {
+            let fleet = spec.services().contains_key(&component.name) || spec.stateful().contains_key(&component.name);
             for object in component.objects {
-                if let Some(template) = object.value.pointer("/spec/template").cloned() {
+                let workload = fleet && ["Deployment", "Rollout", "StatefulSet"].contains(&object.kind.as_str());
+                if let Some(template) = object.value.pointer("/spec/template").cloned().filter(|_| workload) {
                     out.push((env, object.value, template));
                 }
             }
@@ -83,6 +85,41 @@ fn rollouts_never_take_a_pod_down_first_outside_dev() {
         if object["kind"] == "Deployment" {
             let expected = if env == Env::Dev { 1 } else { 0 };
             assert_eq!(object["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], expected, "{env}");
+        }
+    }
+}
+
+/// Every pod the platform runs, whatever owns it: the fleet's workloads, the telemetry
+/// pipeline, backup and drill jobs.
+fn every_pod_spec() -> Vec<(String, Value)> {
+    let spec = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
+    let mut out = Vec::new();
+    for env in Env::ALL {
+        for object in components(&spec, env).unwrap().into_iter().flat_map(|c| c.objects) {
+            let pointer = match object.kind.as_str() {
+                "Deployment" | "Rollout" | "StatefulSet" | "DaemonSet" | "Job" => "/spec/template/spec",
+                "CronJob" => "/spec/jobTemplate/spec/template/spec",
+                _ => continue,
+            };
+            out.push((format!("{env} {}", object.id()), object.value.pointer(pointer).cloned().unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_pod_of_the_platform_runs_restricted_with_requests_and_limits() {
+    let pods = every_pod_spec();
+    assert!(pods.iter().any(|(id, _)| id.contains("CronJob")) && pods.iter().any(|(id, _)| id.contains("DaemonSet")));
+    for (id, pod) in pods {
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true, "{id}");
+        assert_eq!(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault", "{id}");
+        let containers =
+            pod["containers"].as_array().unwrap().iter().chain(pod["initContainers"].as_array().into_iter().flatten());
+        for container in containers {
+            assert_eq!(container["securityContext"]["allowPrivilegeEscalation"], false, "{id}");
+            assert_eq!(container["securityContext"]["capabilities"]["drop"], serde_json::json!(["ALL"]), "{id}");
+            assert!(container["resources"]["limits"]["memory"].is_string(), "{id}: memory limit");
         }
     }
 }

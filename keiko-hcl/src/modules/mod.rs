@@ -2,12 +2,15 @@
 
 pub mod argocd_bootstrap;
 pub mod object_storage;
+pub mod object_storage_user;
 pub mod ovh_kubernetes;
 pub mod ovh_postgres;
 pub mod registry;
 pub mod secrets;
 
-use hcl::Body;
+use crate::blocks::object_type;
+use crate::expr::call;
+use hcl::{Body, Expression};
 
 /// One module directory: `modules/<dir>/{main,variables,outputs,versions}.tf`.
 pub struct Module {
@@ -28,9 +31,19 @@ pub fn all() -> Vec<Module> {
     vec![
         argocd_bootstrap::module(),
         object_storage::module(),
+        object_storage_user::module(),
         ovh_kubernetes::module(),
         ovh_postgres::module(),
         registry::module(),
         secrets::module(),
     ]
+}
+
+/// The type of `var.databases`, which `ovh-postgres` and `secrets` both take from
+/// `local.databases`: per service, its database name, PgBouncer pool size, team and cost center.
+pub fn databases_type() -> Expression {
+    call(
+        "map",
+        [object_type([("database", "string"), ("pool_size", "number"), ("team", "string"), ("cost_center", "string")])],
+    )
 }

@@ -1,16 +1,25 @@
-//! Module `ovh-postgres`: one managed PostgreSQL service with a database and a user per service.
+//! Module `ovh-postgres`: one managed PostgreSQL service with a database, a user and a
+//! connection pool per service.
 //!
-//! TLS: OVHcloud managed PostgreSQL only accepts TLS connections; clients use `sslmode=require`
-//! (written into each service's secret). Backups: OVHcloud takes daily automated backups at
-//! `backup_time`; the 6-hourly dumps to Object Storage come from the Kubernetes backup jobs.
+//! Pooling: each database gets an OVHcloud-managed PgBouncer pool (`transaction` mode, sized
+//! from the spec's `pool_size`), reached on the service's host at the pool's own port; the pool
+//! is named after its database, which is the database name clients give (ADR 0006).
+//! TLS: OVHcloud managed PostgreSQL only accepts TLS connections; clients verify the server
+//! with the service's CA (`ca` output) and `sslmode=verify-full` (written into each secret).
+//! Backups: OVHcloud takes daily automated backups at `backup_time`; the 6-hourly dumps to
+//! Object Storage come from the Kubernetes backup jobs.
 //! Grants: on PostgreSQL 15+ a user created through the API cannot CREATE in `public`, so the
 //! `owner_statements` output lists `ALTER DATABASE .. OWNER TO ..` for avnadmin to run once.
 
-use super::Module;
-use crate::blocks::{Variable, dynamic, object_type, output, prevent_destroy, resource, sensitive_output, variable};
+use super::{Module, databases_type};
+use crate::blocks::{
+    Variable, data, dynamic, object_type, output, prevent_destroy, resource, sensitive_output, variable,
+};
 use crate::expr::{attr, bare, call, index, num, object, reference, var};
-use crate::resources::{DATABASE, DATABASE_DATABASE, POSTGRESQL_USER};
-use crate::validation::{all_cidrs, matches, not_empty};
+use crate::resources::{
+    DATABASE, DATABASE_CERTIFICATES, DATABASE_DATABASE, POSTGRESQL_CONNECTION_POOL, POSTGRESQL_USER,
+};
+use crate::validation::{all, all_cidrs, at_least, matches, not_empty};
 use hcl::expr::ForExpr;
 use hcl::{Block, Body, Expression, Identifier};
 
@@ -18,14 +27,19 @@ use hcl::{Block, Body, Expression, Identifier};
 pub const BACKUP_TIME: &str = "02:00:00";
 /// Plans and their node counts: `essential` 1, `business` 2, `enterprise` 3.
 pub const PLANS: [(&str, u32); 3] = [("essential", 1), ("business", 2), ("enterprise", 3)];
+/// The PgBouncer pooling mode: a server connection is held for one transaction only, so
+/// session state (prepared statements across transactions, advisory locks, `SET`) is unusable.
+pub const POOL_MODE: &str = "transaction";
 
 /// The `ovh-postgres` module.
 pub fn module() -> Module {
     let main = Body::builder()
         .add_block(locals())
         .add_block(service())
+        .add_block(certificates())
         .add_block(per_database(DATABASE_DATABASE, "database", reference("each", &["value", "database"])))
         .add_block(per_database(POSTGRESQL_USER, "user", reference("each", &["key"])))
+        .add_block(connection_pool())
         .build();
     Module { dir: "ovh-postgres", main, variables: variables(), outputs: outputs(), providers: &["ovh"] }
 }
@@ -67,9 +81,35 @@ fn per_database(kind: &str, label: &str, name: Expression) -> Block {
     builder.add_attribute(("name", name)).build()
 }
 
+/// `<kind>.<label>[each.key].<field>`: the same service's resource of another `for_each`.
+fn sibling(kind: &str, label: &str, field: &str) -> Expression {
+    attr(index(reference(kind, &[label]), reference("each", &["key"])), field)
+}
+
+/// One managed PgBouncer pool per database, named like the database and logged in as the
+/// service's user.
+fn connection_pool() -> Block {
+    resource(POSTGRESQL_CONNECTION_POOL, "pool")
+        .add_attribute(("for_each", var("databases")))
+        .add_attribute(("cluster_id", reference(DATABASE, &["postgres", "id"])))
+        .add_attribute(("database_id", sibling(DATABASE_DATABASE, "database", "id")))
+        .add_attribute(("user_id", sibling(POSTGRESQL_USER, "user", "id")))
+        .add_attribute(("name", reference("each", &["value", "database"])))
+        .add_attribute(("mode", POOL_MODE))
+        .add_attribute(("size", reference("each", &["value", "pool_size"])))
+        .build()
+}
+
+/// The service's CA certificate (PEM), which clients need for `sslmode=verify-full`.
+fn certificates() -> Block {
+    data(DATABASE_CERTIFICATES, "postgres")
+        .add_attribute(("cluster_id", reference(DATABASE, &["postgres", "id"])))
+        .add_attribute(("engine", reference(DATABASE, &["postgres", "engine"])))
+        .build()
+}
+
 fn variables() -> Body {
     let plans: Vec<&str> = PLANS.iter().map(|(plan, _)| *plan).collect();
-    let databases = call("map", [object_type([("database", "string"), ("team", "string"), ("cost_center", "string")])]);
     Body::builder()
         .add_block(variable(Variable {
             name: "name",
@@ -111,9 +151,15 @@ fn variables() -> Body {
         }))
         .add_block(variable(Variable {
             name: "databases",
-            description: "The services that own a database, by service name: database name, team and cost center.",
-            kind: databases,
-            rules: vec![(not_empty("databases"), "At least one database is expected.")],
+            description: "The services that own a database, by service name: database name, pool size, team and cost center.",
+            kind: databases_type(),
+            rules: vec![
+                (not_empty("databases"), "At least one database is expected."),
+                (
+                    all(var("databases"), |db| at_least(attr(db, "pool_size"), 1)),
+                    "Every connection pool needs at least one connection.",
+                ),
+            ],
             sensitive: false,
             default: None,
         }))
@@ -125,7 +171,17 @@ fn outputs() -> Body {
     Body::builder()
         .add_block(output("id", "The managed service ID.", reference(DATABASE, &["postgres", "id"])))
         .add_block(output("host", "The primary endpoint's host name.", endpoint("domain")))
-        .add_block(output("port", "The primary endpoint's port.", endpoint("port")))
+        .add_block(output(
+            "port",
+            "The primary endpoint's port (direct connections, for migrations).",
+            endpoint("port"),
+        ))
+        .add_block(output("pool_ports", "Each service's connection pool port, by service name.", pool_ports()))
+        .add_block(output(
+            "ca",
+            "The service's CA certificate (PEM), for sslmode=verify-full.",
+            reference("data", &[DATABASE_CERTIFICATES, "postgres", "ca"]),
+        ))
         .add_block(sensitive_output("passwords", "Each service user's password, by service name.", passwords()))
         .add_block(output(
             "owner_statements",
@@ -139,6 +195,15 @@ fn outputs() -> Body {
 fn passwords() -> Expression {
     let users = reference(POSTGRESQL_USER, &["user"]);
     ForExpr::new(Identifier::unchecked("user"), users, reference("user", &["password"]))
+        .with_key_var(Identifier::unchecked("name"))
+        .with_key_expr(bare("name"))
+        .into()
+}
+
+/// `{ for name, pool in <pools> : name => pool.port }`.
+fn pool_ports() -> Expression {
+    let pools = reference(POSTGRESQL_CONNECTION_POOL, &["pool"]);
+    ForExpr::new(Identifier::unchecked("pool"), pools, reference("pool", &["port"]))
         .with_key_var(Identifier::unchecked("name"))
         .with_key_expr(bare("name"))
         .into()

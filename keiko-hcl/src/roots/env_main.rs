@@ -17,6 +17,8 @@ const MODULES: &str = "../../modules";
 pub const ARGOCD_ADDON: &str = "argo-cd";
 /// The OVHcloud subsidiary that bills Keiko's KMS.
 pub const OVH_SUBSIDIARY: &str = "FR";
+/// The call of module `object-storage-user` that makes Velero's S3 key.
+pub const VELERO_STORAGE: &str = "velero_storage";
 
 /// The folder of `generated/` the root Application of `env` syncs.
 pub fn root_app_path(env: Env) -> String {
@@ -34,6 +36,7 @@ pub fn main_tf(spec: &Spec, env: Env, environment: &Environment) -> Result<Body,
         .add_block(kubernetes(spec, environment))
         .add_block(postgres(environment))
         .add_block(backups(spec, env, environment))
+        .add_block(velero_storage(environment))
         .add_block(secrets(env, environment))
         .add_block(argocd(spec, env, environment, addon))
         .build())
@@ -49,13 +52,15 @@ fn locals(spec: &Spec, env: Env) -> Result<Block, HclError> {
     Ok(Block::builder("locals").add_attribute(("tags", tags)).add_attribute(("databases", databases(spec)?)).build())
 }
 
-/// Every service with a database, keyed by service name, with its team and cost center.
+/// Every service with a database, keyed by service name: database name, connection pool size,
+/// team and cost center.
 pub fn databases(spec: &Spec) -> Result<Expression, HclError> {
     let mut entries = Vec::new();
     for (name, service) in spec.services() {
         let Some(database) = &service.database else { continue };
         let value = object([
             ("database", database.name.as_str().into()),
+            ("pool_size", num(database.pool_size)),
             ("team", service.team.as_str().into()),
             ("cost_center", service.cost_center.as_str().into()),
         ]);
@@ -115,16 +120,28 @@ fn backups(spec: &Spec, env: Env, environment: &Environment) -> Block {
         .build()
 }
 
+/// The Object Storage user whose S3 key Velero writes the backup bucket with.
+fn velero_storage(environment: &Environment) -> Block {
+    module_call(VELERO_STORAGE, MODULES, "object-storage-user")
+        .add_attribute(("description", format!("velero {}", environment.cluster)))
+        .build()
+}
+
 fn secrets(env: Env, environment: &Environment) -> Block {
+    let postgres = |field: &str| reference("module", &["postgres", field]);
+    let velero = |field: &str| reference("module", &[VELERO_STORAGE, field]);
     module_call("secrets", MODULES, "secrets")
         .add_attribute(("name", environment.cluster.as_str()))
         .add_attribute(("environment", env.name()))
         .add_attribute(("ovh_subsidiary", OVH_SUBSIDIARY))
         .add_attribute(("kms_region", var("kms_region")))
-        .add_attribute(("database_host", reference("module", &["postgres", "host"])))
-        .add_attribute(("database_port", reference("module", &["postgres", "port"])))
+        .add_attribute(("database_host", postgres("host")))
+        .add_attribute(("database_pool_ports", postgres("pool_ports")))
+        .add_attribute(("database_ca", postgres("ca")))
         .add_attribute(("databases", reference("local", &["databases"])))
-        .add_attribute(("database_passwords", reference("module", &["postgres", "passwords"])))
+        .add_attribute(("database_passwords", postgres("passwords")))
+        .add_attribute(("velero_access_key_id", velero("access_key_id")))
+        .add_attribute(("velero_secret_access_key", velero("secret_access_key")))
         .build()
 }
 

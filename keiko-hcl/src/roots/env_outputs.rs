@@ -27,5 +27,10 @@ pub fn outputs_tf() -> Body {
             "The Secret Manager path of each service's database secret.",
             module("secrets", "secret_paths"),
         ))
+        .add_block(output(
+            "velero_secret_path",
+            "The Secret Manager path of Velero's Object Storage credentials.",
+            module("secrets", "velero_secret_path"),
+        ))
         .build()
 }

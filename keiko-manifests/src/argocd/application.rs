@@ -5,7 +5,7 @@ use crate::crd::argocd::{
     Application, ApplicationDestination, ApplicationSource, ApplicationSourceHelm, ApplicationSpec, Backoff,
     ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
 };
-use crate::k8s::{Component, NAMESPACES, labels, layout};
+use crate::k8s::{Component, GATEWAY, OBSERVABILITY, PLATFORM, labels, layout};
 use crate::output::RenderError;
 use crate::spec::addon::Addon;
 use crate::spec::platform::SyncMode;
@@ -15,8 +15,11 @@ use std::collections::BTreeMap;
 
 /// Deleting an Application deletes what it deployed (cascade), never orphans it.
 pub const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
-/// Sync wave of the namespaces: after the add-ons that bring CRDs, before workloads.
-const NAMESPACES_WAVE: i32 = -3;
+/// Sync wave of the platform component (namespaces and their policies): after the
+/// add-ons that bring CRDs, before workloads.
+const PLATFORM_WAVE: i32 = -3;
+/// Sync wave of the gateway: once the namespaces exist.
+const GATEWAY_WAVE: i32 = -2;
 /// Sync wave of stateful stores: before the services that use them.
 const STORES_WAVE: i32 = -2;
 /// Sync wave of services.
@@ -36,12 +39,17 @@ pub fn wave(wave: i32) -> BTreeMap<String, String> {
 /// The Application of one component's overlay in `env`.
 pub fn component(spec: &Spec, env: Env, component: &Component) -> Application {
     let wave = match component.name.as_str() {
-        NAMESPACES => NAMESPACES_WAVE,
+        PLATFORM => PLATFORM_WAVE,
+        GATEWAY => GATEWAY_WAVE,
         name if spec.stateful().contains_key(name) => STORES_WAVE,
         _ => SERVICES_WAVE,
     };
-    let namespace =
-        spec.stateful().get(&component.name).map_or(spec.platform().namespace.as_str(), |s| s.namespace.as_str());
+    let namespace = match spec.stateful().get(&component.name) {
+        Some(store) => store.namespace.as_str(),
+        None if component.name == GATEWAY => spec.security().gateway.namespace.as_str(),
+        None if component.name == OBSERVABILITY => spec.observability().namespace.as_str(),
+        None => spec.platform().namespace.as_str(),
+    };
     let source = ApplicationSource {
         repo_url: spec.platform().repository.clone(),
         target_revision: spec.environments().get(env).branch.clone(),

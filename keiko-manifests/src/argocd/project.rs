@@ -47,18 +47,49 @@ pub fn platform(spec: &Spec) -> AppProject {
 /// namespaces only, and may create only the kinds the generator emits.
 pub fn services(spec: &Spec) -> AppProject {
     let repos = BTreeSet::from([spec.platform().repository.clone()]);
-    let namespaces: BTreeSet<String> = namespace::names(spec).into_iter().collect();
+    let mut namespaces: BTreeSet<String> = namespace::names(spec).into_iter().collect();
+    // Alerting rules, dashboards and Velero schedules live in their add-ons' namespaces.
+    namespaces.extend(
+        spec.addons()
+            .values()
+            .filter(|a| ["kube-prometheus-stack", "velero"].contains(&a.chart.as_str()))
+            .map(|a| a.namespace.clone()),
+    );
     let namespaced = [
         ("", "ServiceAccount"),
         ("", "ConfigMap"),
         ("", "Service"),
+        ("", "LimitRange"),
+        ("", "ResourceQuota"),
         ("apps", "Deployment"),
         ("apps", "StatefulSet"),
         ("autoscaling", "HorizontalPodAutoscaler"),
         ("policy", "PodDisruptionBudget"),
+        ("networking.k8s.io", "NetworkPolicy"),
+        ("rbac.authorization.k8s.io", "Role"),
+        ("rbac.authorization.k8s.io", "RoleBinding"),
         ("autoscaling.k8s.io", "VerticalPodAutoscaler"),
         ("argoproj.io", "Rollout"),
         ("argoproj.io", "AnalysisTemplate"),
+        ("security.istio.io", "PeerAuthentication"),
+        ("security.istio.io", "AuthorizationPolicy"),
+        ("security.istio.io", "RequestAuthentication"),
+        ("networking.istio.io", "EnvoyFilter"),
+        ("extensions.istio.io", "WasmPlugin"),
+        ("gateway.networking.k8s.io", "Gateway"),
+        ("gateway.networking.k8s.io", "HTTPRoute"),
+        ("gateway.networking.k8s.io", "GRPCRoute"),
+        ("cert-manager.io", "Certificate"),
+        ("external-secrets.io", "ExternalSecret"),
+        ("apps", "DaemonSet"),
+        ("batch", "Job"),
+        ("batch", "CronJob"),
+        ("monitoring.coreos.com", "ServiceMonitor"),
+        ("monitoring.coreos.com", "PrometheusRule"),
+        ("monitoring.coreos.com", "AlertmanagerConfig"),
+        ("elasticsearch.k8s.elastic.co", "Elasticsearch"),
+        ("kibana.k8s.elastic.co", "Kibana"),
+        ("velero.io", "Schedule"),
     ];
     project(
         spec,
@@ -66,7 +97,7 @@ pub fn services(spec: &Spec) -> AppProject {
         "Keiko services and stores from this repository",
         repos,
         namespaces,
-        &[("", "Namespace")],
+        &[("", "Namespace"), ("cert-manager.io", "ClusterIssuer"), ("external-secrets.io", "ClusterSecretStore")],
         &namespaced,
     )
 }

@@ -8,6 +8,8 @@ use super::{Component, patch};
 use crate::output::{Files, RenderError, yaml_document};
 use crate::spec::Env;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The base directory of a component, relative to `generated/`.
 pub fn base_dir(component: &str) -> String {
@@ -29,10 +31,10 @@ pub fn base(components: &[Component], files: &mut Files) -> Result<(), RenderErr
     for component in components {
         let dir = base_dir(&component.name);
         let mut resources = Vec::new();
-        for object in &component.objects {
-            let path = format!("{dir}/{}", object.file_name());
+        for (object, name) in component.objects.iter().zip(file_names(&component.objects)) {
+            let path = format!("{dir}/{name}");
             files.insert(path.clone(), yaml_document(&path, &object.value)?)?;
-            resources.push(object.file_name());
+            resources.push(name);
         }
         write(files, &format!("{dir}/kustomization.yaml"), &Kustomization::new(resources))?;
     }
@@ -41,40 +43,84 @@ pub fn base(components: &[Component], files: &mut Files) -> Result<(), RenderErr
 
 /// The overlays of `env`: per component, the base plus patches and image overrides.
 pub fn overlay(env: Env, base: &[Component], view: &[Component], files: &mut Files) -> Result<(), RenderError> {
-    let mut index = Vec::new();
     for (from, to) in base.iter().zip(view) {
         component_overlay(env, from, to, files)?;
-        index.push(to.name.clone());
     }
-    write(files, &format!("{}/kustomization.yaml", overlay_index(env)), &Kustomization::new(index))
+    index(env, view.iter().map(|c| c.name.clone()).collect(), files)
 }
 
-fn component_overlay(env: Env, base: &Component, view: &Component, files: &mut Files) -> Result<(), RenderError> {
+/// The overlay index of `env`: a kustomization listing every component's overlay.
+pub fn index(env: Env, components: Vec<String>, files: &mut Files) -> Result<(), RenderError> {
+    write(files, &format!("{}/kustomization.yaml", overlay_index(env)), &Kustomization::new(components))
+}
+
+/// The overlay of one component in `env`: the base plus patches and image overrides.
+pub fn component_overlay(env: Env, base: &Component, view: &Component, files: &mut Files) -> Result<(), RenderError> {
     let dir = overlay_dir(env, &view.name);
     let mut kustomization = Kustomization::new(vec![format!("../../../base/{}", view.name)]);
-    for target in &view.objects {
-        let source = base.objects.iter().find(|o| o.id() == target.id()).ok_or_else(|| differs(env, target))?;
+    // Indexed by identity: components such as observability hold an object per service,
+    // and a linear search per object made overlays quadratic in the fleet.
+    let sources: BTreeMap<(&str, &str, &str), &Object> = base.objects.iter().map(|o| (identity(o), o)).collect();
+    for (target, file_name) in view.objects.iter().zip(file_names(&view.objects)) {
+        let source = sources.get(&identity(target)).ok_or_else(|| differs(env, target))?;
+        // The base against itself (production) has nothing to patch.
+        if std::ptr::eq(*source, target) {
+            continue;
+        }
         let operations = patch::diff(&source.value, &retagged(view, base, &target.value));
         if operations.is_empty() {
             continue;
         }
-        let path = format!("patches/{}", target.file_name());
+        let path = format!("patches/{file_name}");
         write(files, &format!("{dir}/{path}"), &operations)?;
         kustomization.patches.push(Patch { path, target: target_of(target) });
     }
-    if let Some(unmatched) = base.objects.iter().find(|o| !view.objects.iter().any(|t| t.id() == o.id())) {
+    let targets: BTreeSet<(&str, &str, &str)> = view.objects.iter().map(identity).collect();
+    if let Some(unmatched) = base.objects.iter().find(|o| !targets.contains(&identity(o))) {
         return Err(differs(env, unmatched));
     }
     kustomization.images = view.image.iter().map(image_override).collect();
     write(files, &format!("{dir}/kustomization.yaml"), &kustomization)
 }
 
+/// One file name per object: `<kind>-<name>.yaml`, with the namespace added where two
+/// objects of a component share kind and name (per-namespace policies).
+pub fn file_names(objects: &[Object]) -> Vec<String> {
+    let mut uses: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for object in objects {
+        *uses.entry((&object.kind, &object.name)).or_default() += 1;
+    }
+    objects
+        .iter()
+        .map(|object| {
+            let clashes = uses.get(&(object.kind.as_str(), object.name.as_str())).is_some_and(|n| *n > 1);
+            if clashes {
+                format!("{}-{}-{}.yaml", object.kind.to_ascii_lowercase(), object.namespace, object.name)
+            } else {
+                object.file_name()
+            }
+        })
+        .collect()
+}
+
 /// The environment's object with its image reference put back to the base's, since
 /// the `images` override, not a patch, carries the tag.
-fn retagged(view: &Component, base: &Component, value: &Value) -> Value {
+/// Only objects that hold the image (the workload) are copied.
+fn retagged<'a>(view: &Component, base: &Component, value: &'a Value) -> Cow<'a, Value> {
     match (&view.image, &base.image) {
-        (Some(to), Some(from)) => replace_string(value, &to.reference, &from.reference),
-        _ => value.clone(),
+        (Some(to), Some(from)) if contains_string(value, &to.reference) => {
+            Cow::Owned(replace_string(value, &to.reference, &from.reference))
+        }
+        _ => Cow::Borrowed(value),
+    }
+}
+
+fn contains_string(value: &Value, text: &str) -> bool {
+    match value {
+        Value::String(s) => s == text,
+        Value::Array(items) => items.iter().any(|v| contains_string(v, text)),
+        Value::Object(map) => map.values().any(|v| contains_string(v, text)),
+        _ => false,
     }
 }
 
@@ -104,6 +150,11 @@ fn target_of(object: &Object) -> Target {
         namespace: object.namespace.clone(),
         name: object.name.clone(),
     }
+}
+
+/// An object's `kind/namespace/name` without formatting it.
+fn identity(object: &Object) -> (&str, &str, &str) {
+    (&object.kind, &object.namespace, &object.name)
 }
 
 fn differs(env: Env, object: &Object) -> RenderError {

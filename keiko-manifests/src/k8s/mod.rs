@@ -6,18 +6,29 @@
 //! turn the base into its environment, computed by diffing the two views, so that
 //! `kubectl kustomize` of an overlay reproduces the view exactly.
 
+pub mod access;
 pub mod autoscaling;
 pub mod config_map;
 pub mod deployment;
+pub mod exemptions;
+pub mod gateway;
 pub mod kustomize;
 pub mod labels;
 pub mod layout;
+pub mod mesh;
 pub mod meta;
 pub mod namespace;
+pub mod network_policy;
 pub mod object;
 pub mod patch;
+pub mod platform;
 pub mod pod;
+pub mod quota;
+pub mod rbac;
+pub mod render;
 pub mod rollout;
+pub mod routes;
+pub mod secrets;
 pub mod security;
 pub mod service;
 pub mod service_account;
@@ -27,6 +38,8 @@ pub mod workload;
 pub use object::Object;
 
 use crate::output::RenderError;
+use crate::spec::service::Service;
+use crate::spec::stateful::StatefulComponent;
 use crate::spec::{Env, Spec};
 
 /// The environment the base is rendered for: production, so that the base alone is
@@ -56,44 +69,87 @@ pub struct ImageRef {
     pub tag: String,
 }
 
-/// The name of the component holding the namespaces.
-pub const NAMESPACES: &str = "namespaces";
+/// The component holding the namespaces and what they enforce.
+pub const PLATFORM: &str = "platform";
+/// The component holding the public gateway.
+pub const GATEWAY: &str = "gateway";
+/// The component holding telemetry, logs, alerting, dashboards and Velero schedules.
+pub const OBSERVABILITY: &str = "observability";
+/// The component holding database backups and the disaster-recovery drill.
+pub const BACKUPS: &str = "backups";
 
-/// Every component of `env`: namespaces, then services, then stateful stores.
+/// Every component of `env`: the platform, the gateway, services, then stateful stores.
 pub fn components(spec: &Spec, env: Env) -> Result<Vec<Component>, RenderError> {
-    let namespaces = namespace::names(spec)
-        .iter()
-        .map(|name| Object::new(&namespace::namespace(spec, name)))
-        .collect::<Result<_, _>>()?;
-    let mut out = vec![Component { name: NAMESPACES.to_owned(), image: None, objects: namespaces }];
-    for (name, svc) in spec.services() {
-        let image = ImageRef {
-            name: pod::image_name(spec, svc),
-            reference: pod::image(spec, svc, env),
-            tag: svc.image.tags.get(env).clone(),
-        };
-        out.push(Component {
-            name: name.clone(),
-            image: Some(image),
-            objects: workload::objects(spec, name, svc, env)?,
-        });
-    }
-    for (name, store) in spec.stateful() {
-        out.push(Component {
-            name: name.clone(),
-            image: None,
-            objects: stateful_set::objects(spec, name, store, env)?,
-        });
-    }
-    Ok(out)
+    components_with(spec, env, &access::Flows::new(spec))
 }
 
-/// Renders the base and every overlay into `files` under `k8s/`.
-pub fn render(spec: &Spec, files: &mut crate::Files) -> Result<(), RenderError> {
-    let base = components(spec, BASE_ENV)?;
-    layout::base(&base, files)?;
-    for env in Env::ALL {
-        layout::overlay(env, &base, &components(spec, env)?, files)?;
+/// [`components`] with the fleet's flows computed once by the caller, which renders
+/// several environments from the same spec.
+pub fn components_with(spec: &Spec, env: Env, flows: &access::Flows) -> Result<Vec<Component>, RenderError> {
+    render::in_parallel(&parts(spec), |part| component(spec, env, part, flows))
+}
+
+/// A component of the fleet before it is rendered for an environment, so a renderer can
+/// build, write and drop one component at a time.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// The namespaces and what they enforce ([`PLATFORM`]).
+    Platform,
+    /// The public gateway ([`GATEWAY`]).
+    Gateway,
+    /// Telemetry, logs and alerting ([`OBSERVABILITY`]).
+    Observability,
+    /// Database backups and the drill ([`BACKUPS`]).
+    Backups,
+    /// A service, by name.
+    Service(&'a str, &'a Service),
+    /// A stateful store, by name.
+    Store(&'a str, &'a StatefulComponent),
+}
+
+impl Part<'_> {
+    /// The component's directory name.
+    pub fn name(&self) -> &str {
+        match self {
+            Part::Platform => PLATFORM,
+            Part::Gateway => GATEWAY,
+            Part::Observability => OBSERVABILITY,
+            Part::Backups => BACKUPS,
+            Part::Service(name, _) | Part::Store(name, _) => name,
+        }
     }
-    Ok(())
+}
+
+/// Every component of the fleet in output order: the fixed ones, services, then stores.
+pub fn parts(spec: &Spec) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::Platform, Part::Gateway, Part::Observability, Part::Backups];
+    parts.extend(spec.services().iter().map(|(name, svc)| Part::Service(name, svc)));
+    parts.extend(spec.stateful().iter().map(|(name, store)| Part::Store(name, store)));
+    parts
+}
+
+/// One component rendered for `env`, with its policy exemptions annotated.
+pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -> Result<Component, RenderError> {
+    let (image, mut objects) = match part {
+        Part::Platform => (None, platform::objects(spec, env)?),
+        Part::Gateway => (None, gateway::objects(spec, env)?),
+        Part::Observability => (None, crate::observability::objects(spec, env)?),
+        Part::Backups => (None, crate::backup::objects(spec, env)?),
+        Part::Service(name, svc) => {
+            let image = ImageRef {
+                name: pod::image_name(spec, svc),
+                reference: pod::image(spec, svc, env),
+                tag: svc.image.tags.get(env).clone(),
+            };
+            (Some(image), workload::objects(spec, name, svc, env, flows)?)
+        }
+        Part::Store(name, store) => (None, stateful_set::objects(spec, name, store, env, flows)?),
+    };
+    exemptions::annotate(spec, &mut objects);
+    Ok(Component { name: part.name().to_owned(), image, objects })
+}
+
+/// Renders the base and every overlay into `files` under `k8s/`: see [`render::render`].
+pub fn render(spec: &Spec, files: &mut crate::Files) -> Result<(), RenderError> {
+    render::render(spec, files)
 }

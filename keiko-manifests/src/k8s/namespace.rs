@@ -1,33 +1,74 @@
-//! The namespaces the platform owns, each enforcing the `restricted` Pod Security Standard.
+//! The namespaces the platform owns: labelled for Pod Security Admission (`restricted`
+//! unless the spec records an exception with its reason), for sidecar injection, and for
+//! attaching public routes.
 
+use super::gateway::ROUTES_ALLOWED_LABEL;
 use super::labels;
 use super::security::POD_SECURITY_LEVEL;
 use crate::spec::Spec;
+use crate::spec::security::PodSecurityLevel;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
 
 /// The Kubernetes version whose Pod Security Standard definitions are pinned, so a
 /// cluster upgrade never tightens or loosens admission by surprise.
 const POD_SECURITY_VERSION: &str = "v1.35";
 
-/// The services' namespace followed by each stateful store's, sorted and unique.
+/// Every platform namespace, sorted and unique: services, stores and the gateway.
 pub fn names(spec: &Spec) -> Vec<String> {
     let mut names: Vec<String> = spec.stateful().values().map(|s| s.namespace.clone()).collect();
     names.push(spec.platform().namespace.clone());
+    names.push(spec.security().gateway.namespace.clone());
+    names.push(spec.observability().namespace.clone());
     names.sort();
     names.dedup();
     names
 }
 
-/// A namespace labelled for Pod Security Admission (enforce, audit and warn).
+/// Whether pods of `name` get an Istio sidecar: not the gateway's (they are proxies
+/// already), nor the observability namespace's (ECK manages its own TLS, and telemetry
+/// must flow even when the mesh is broken).
+pub fn in_mesh(spec: &Spec, name: &str) -> bool {
+    name != spec.security().gateway.namespace && name != spec.observability().namespace
+}
+
+/// A namespace with its admission, mesh and routing labels.
 pub fn namespace(spec: &Spec, name: &str) -> Namespace {
     let mut labels = labels::platform(spec, name);
+    let (level, annotations) = pod_security(spec, name);
     for mode in ["enforce", "audit", "warn"] {
-        labels.insert(format!("pod-security.kubernetes.io/{mode}"), POD_SECURITY_LEVEL.to_owned());
+        labels.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_owned());
         labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), POD_SECURITY_VERSION.to_owned());
     }
+    if in_mesh(spec, name) {
+        labels.insert("istio-injection".to_owned(), "enabled".to_owned());
+    }
+    if name == spec.platform().namespace {
+        labels.insert(ROUTES_ALLOWED_LABEL.to_owned(), "true".to_owned());
+    }
     Namespace {
-        metadata: ObjectMeta { name: Some(name.to_owned()), labels: Some(labels), ..Default::default() },
+        metadata: ObjectMeta { name: Some(name.to_owned()), labels: Some(labels), annotations, ..Default::default() },
         ..Default::default()
+    }
+}
+
+/// The enforced level, with the spec's reason as an annotation when it is not `restricted`.
+fn pod_security(spec: &Spec, name: &str) -> (&'static str, Option<BTreeMap<String, String>>) {
+    let gateway = &spec.security().gateway;
+    match &gateway.pod_security {
+        Some(exception) if name == gateway.namespace => {
+            let level = match exception.level {
+                PodSecurityLevel::Baseline => "baseline",
+            };
+            (
+                level,
+                Some(BTreeMap::from([(
+                    format!("{}/pod-security-exception", labels::PREFIX),
+                    exception.reason.clone(),
+                )])),
+            )
+        }
+        _ => (POD_SECURITY_LEVEL, None),
     }
 }

@@ -2,12 +2,13 @@
 //! graceful shutdown and placement on the `applications` node pool.
 
 use super::labels::{self, Identity};
-use super::security;
+use super::{secrets, security};
 use crate::spec::service::{Health, Service};
 use crate::spec::{Env, Spec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements, SleepAction, TopologySpreadConstraint,
+    ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, Lifecycle,
+    LifecycleHandler, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
+    SleepAction, TopologySpreadConstraint, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -30,14 +31,14 @@ pub fn template(spec: &Spec, name: &str, service: &Service, env: Env, config_has
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels::recommended(spec, &identity(name, service, env))),
-            annotations: Some(BTreeMap::from([(format!("{}/config-hash", labels::PREFIX), config_hash.to_owned())])),
+            annotations: Some(pod_annotations(config_hash)),
             ..Default::default()
         }),
         spec: Some(PodSpec {
             service_account_name: Some(name.to_owned()),
-            automount_service_account_token: Some(false),
+            automount_service_account_token: Some(!service.kubernetes_api.is_empty()),
             containers: vec![container(spec, name, service, env)],
-            volumes: Some(vec![security::tmp_volume()]),
+            volumes: Some(volumes(name, service)),
             security_context: Some(security::pod_security(security::SERVICE_UID)),
             termination_grace_period_seconds: Some(TERMINATION_GRACE_SECONDS),
             node_selector: Some(applications_pool()),
@@ -46,6 +47,13 @@ pub fn template(spec: &Spec, name: &str, service: &Service, env: Env, config_has
             ..Default::default()
         }),
     }
+}
+
+/// The config fingerprint that rolls pods on a config change, and the sidecar's size.
+fn pod_annotations(config_hash: &str) -> BTreeMap<String, String> {
+    let mut annotations = super::mesh::sidecar_annotations();
+    annotations.insert(format!("{}/config-hash", labels::PREFIX), config_hash.to_owned());
+    annotations
 }
 
 /// The labels identifying a service in `env`.
@@ -92,9 +100,90 @@ fn container(spec: &Spec, name: &str, service: &Service, env: Env) -> Container 
         }),
         lifecycle: Some(pre_stop_sleep()),
         security_context: Some(security::container_security()),
-        volume_mounts: Some(vec![security::tmp_mount()]),
+        env: Some(
+            telemetry_variables(spec, name, service, env).into_iter().chain(secret_file_variables(service)).collect(),
+        ),
+        volume_mounts: Some(mounts(service)),
         ..Default::default()
     }
+}
+
+/// Scratch space plus the service's Secrets (synced by External Secrets), mounted whole
+/// (never with subPath) so that rotated values appear in the files.
+fn volumes(name: &str, service: &Service) -> Vec<Volume> {
+    let secret = |volume: &str, secret: String| Volume {
+        name: volume.to_owned(),
+        secret: Some(SecretVolumeSource { secret_name: Some(secret), default_mode: Some(0o440), ..Default::default() }),
+        ..Default::default()
+    };
+    let mut volumes = vec![security::tmp_volume()];
+    if !service.secrets.is_empty() {
+        volumes.push(secret("secrets", secrets::secrets_name(name)));
+    }
+    if service.database.is_some() {
+        volumes.push(secret("database", secrets::database_name(name)));
+    }
+    volumes
+}
+
+fn mounts(service: &Service) -> Vec<VolumeMount> {
+    let read_only = |name: &str, path: &str| VolumeMount {
+        name: name.to_owned(),
+        mount_path: path.to_owned(),
+        read_only: Some(true),
+        ..Default::default()
+    };
+    let mut mounts = vec![security::tmp_mount()];
+    if !service.secrets.is_empty() {
+        mounts.push(read_only("secrets", secrets::SECRETS_DIR));
+    }
+    if service.database.is_some() {
+        mounts.push(read_only("database", secrets::DATABASE_DIR));
+    }
+    mounts
+}
+
+/// The OpenTelemetry SDK's settings: where to export, and the resource attributes that
+/// tie every span, metric and log line to its service, version, environment and pod.
+fn telemetry_variables(spec: &Spec, name: &str, service: &Service, env: Env) -> Vec<EnvVar> {
+    let variable = |key: &str, value: String| EnvVar { name: key.to_owned(), value: Some(value), value_from: None };
+    let pod_name = EnvVar {
+        name: "K8S_POD_NAME".to_owned(),
+        value: None,
+        value_from: Some(EnvVarSource {
+            field_ref: Some(ObjectFieldSelector { field_path: "metadata.name".to_owned(), api_version: None }),
+            ..Default::default()
+        }),
+    };
+    let attributes = format!(
+        "service.namespace={},service.version={},deployment.environment.name={env},k8s.namespace.name={},k8s.pod.name=$(K8S_POD_NAME)",
+        spec.platform().name,
+        service.image.tags.get(env),
+        spec.platform().namespace
+    );
+    vec![
+        pod_name,
+        variable("OTEL_SERVICE_NAME", name.to_owned()),
+        variable("OTEL_EXPORTER_OTLP_ENDPOINT", crate::observability::collector::agent_endpoint(spec)),
+        variable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
+        variable("OTEL_RESOURCE_ATTRIBUTES", attributes),
+    ]
+}
+
+/// `<NAME>_FILE` variables pointing at each secret file, the convention services read
+/// secrets by; values themselves never enter the environment, where they could not rotate.
+fn secret_file_variables(service: &Service) -> Vec<EnvVar> {
+    let variable = |name: String, value: String| EnvVar { name, value: Some(value), value_from: None };
+    let mut variables: Vec<EnvVar> = service
+        .secrets
+        .iter()
+        .map(|s| variable(format!("{}_FILE", s.env), format!("{}/{}", secrets::SECRETS_DIR, s.env)))
+        .collect();
+    if service.database.is_some() {
+        variables.push(variable("DATABASE_URL_FILE".to_owned(), format!("{}/DATABASE_URL", secrets::DATABASE_DIR)));
+        variables.push(variable("PGSSLROOTCERT".to_owned(), format!("{}/ca", secrets::DATABASE_DIR)));
+    }
+    variables
 }
 
 /// A named TCP container port.

@@ -54,18 +54,33 @@ fn profile(engine: Engine) -> EngineProfile {
 }
 
 /// Every object of one stateful store in one environment.
-pub fn objects(spec: &Spec, name: &str, store: &StatefulComponent, env: Env) -> Result<Vec<Object>, RenderError> {
+/// `flows` is the render's [`super::access::Flows`], computed once for the whole fleet.
+pub fn objects(
+    spec: &Spec,
+    name: &str,
+    store: &StatefulComponent,
+    env: Env,
+    flows: &super::access::Flows,
+) -> Result<Vec<Object>, RenderError> {
     let ns = store.namespace.as_str();
     let version = store.image.rsplit_once(':').map_or("", |(_, tag)| tag);
     let who = Identity { name, component: "database", version, team: &store.team, cost_center: &store.cost_center };
     let labels = labels::recommended(spec, &who);
-    Ok(vec![
-        Object::new(&super::service_account::service_account(ns, name, labels.clone()))?,
+    let me = super::access::Workload { namespace: ns.to_owned(), name: name.to_owned() };
+    let flows = flows.touching(&me).to_vec();
+    let mut objects = vec![
+        Object::new(&super::service_account::service_account(ns, name, false, labels.clone()))?,
         Object::new(&service::headless(ns, name, &store.ports, labels.clone()))?,
         Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
         Object::new(&stateful_set(name, store, env, labels.clone()))?,
-        Object::new(&autoscaling::pdb(ns, name, labels))?,
-    ])
+        Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
+        Object::new(&super::network_policy::workload(spec, &me, &flows, false, labels.clone()))?,
+        Object::new(&super::mesh::authorization(spec, &me, &flows, labels.clone()))?,
+    ];
+    if let Some(metrics) = store.ports.iter().find(|p| p.name == crate::spec::service::METRICS_PORT) {
+        objects.push(Object::new(&super::mesh::metrics_in_plain_text(&me, metrics.port, labels))?);
+    }
+    Ok(objects)
 }
 
 fn stateful_set(name: &str, store: &StatefulComponent, env: Env, labels: BTreeMap<String, String>) -> StatefulSet {
@@ -77,7 +92,11 @@ fn stateful_set(name: &str, store: &StatefulComponent, env: Env, labels: BTreeMa
             service_name: Some(service::headless_name(name)),
             selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(labels), ..Default::default() }),
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    annotations: Some(super::mesh::sidecar_annotations()),
+                    ..Default::default()
+                }),
                 spec: Some(pod_spec(name, store, env, &engine)),
             },
             volume_claim_templates: Some(vec![data_claim(store, env)]),
@@ -137,6 +156,9 @@ fn log_sidecar() -> Container {
         image: Some(LOG_SIDECAR_IMAGE.to_owned()),
         args: Some(
             [
+                "-H",
+                "-P",
+                "2020",
                 "-i",
                 "tail",
                 "-p",
@@ -162,6 +184,10 @@ fn log_sidecar() -> Container {
             ])),
             ..Default::default()
         }),
+        ports: Some(vec![pod::container_port("log-http", 2020)]),
+        // Fluent Bit's built-in HTTP server (`-H`) answers on `/` while the process is up.
+        liveness_probe: Some(http_probe("/", "log-http", 3)),
+        readiness_probe: Some(http_probe("/", "log-http", 3)),
         security_context: Some(security::container_security()),
         volume_mounts: Some(vec![
             VolumeMount { read_only: Some(true), ..mount("logs", "/logs") },

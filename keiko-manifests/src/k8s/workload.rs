@@ -1,21 +1,37 @@
 //! Every object of one service in one environment.
 
+use super::access::{self, Workload};
 use super::autoscaling::{self, Target};
 use super::object::Object;
-use super::{config_map, deployment, labels, pod, rollout, service, service_account};
+use super::{
+    config_map, deployment, labels, mesh, network_policy, pod, rbac, rollout, routes, secrets, service, service_account,
+};
 use crate::output::RenderError;
-use crate::spec::service::{RolloutStrategy, Service};
+use crate::spec::service::{METRICS_PORT, RolloutStrategy, Service};
 use crate::spec::{Env, Spec};
+use std::collections::BTreeMap;
 
 /// The service's objects, in a fixed order.
-pub fn objects(spec: &Spec, name: &str, svc: &Service, env: Env) -> Result<Vec<Object>, RenderError> {
+/// `flows` is the render's [`access::Flows`], computed once for the whole fleet.
+pub fn objects(
+    spec: &Spec,
+    name: &str,
+    svc: &Service,
+    env: Env,
+    flows: &access::Flows,
+) -> Result<Vec<Object>, RenderError> {
     let namespace = spec.platform().namespace.as_str();
     let labels = labels::recommended(spec, &pod::identity(name, svc, env));
     let data = config_map::data(name, svc, env);
     let template = pod::template(spec, name, svc, env, &config_map::hash(&data));
     let replicas = svc.replicas.get(env);
     let mut objects = vec![
-        Object::new(&service_account::service_account(namespace, name, labels.clone()))?,
+        Object::new(&service_account::service_account(
+            namespace,
+            name,
+            !svc.kubernetes_api.is_empty(),
+            labels.clone(),
+        ))?,
         Object::new(&config_map::config_map(namespace, name, labels.clone(), data))?,
         Object::new(&service::cluster_ip(namespace, name, name, &svc.ports, labels.clone()))?,
     ];
@@ -41,6 +57,44 @@ pub fn objects(spec: &Spec, name: &str, svc: &Service, env: Env) -> Result<Vec<O
     };
     objects.push(Object::new(&autoscaling::hpa(namespace, target, *replicas, svc.autoscaling, labels.clone()))?);
     objects.push(Object::new(&autoscaling::pdb(namespace, name, labels.clone()))?);
-    objects.push(Object::new(&autoscaling::vpa(namespace, target, labels))?);
+    objects.push(Object::new(&autoscaling::vpa(namespace, target, labels.clone()))?);
+    objects.extend(security_objects(spec, name, svc, &labels, flows)?);
+    objects.extend(routes::objects(spec, name, svc, env, &labels)?);
+    objects.push(Object::new(&crate::observability::slo::service_monitor(namespace, name, labels.clone()))?);
+    objects.push(Object::new(&crate::observability::slo::rules(namespace, name, svc, labels.clone()))?);
+    Ok(objects)
+}
+
+/// Network policy, mesh authorization, secrets and API access of a service.
+fn security_objects(
+    spec: &Spec,
+    name: &str,
+    svc: &Service,
+    labels: &BTreeMap<String, String>,
+    flows: &access::Flows,
+) -> Result<Vec<Object>, RenderError> {
+    let namespace = spec.platform().namespace.as_str();
+    let me = Workload { namespace: namespace.to_owned(), name: name.to_owned() };
+    let flows = flows.touching(&me).to_vec();
+    let mut objects = vec![
+        Object::new(&network_policy::workload(spec, &me, &flows, svc.database.is_some(), labels.clone()))?,
+        Object::new(&mesh::authorization(spec, &me, &flows, labels.clone()))?,
+    ];
+    if let Some(metrics) = svc.ports.iter().find(|p| p.name == METRICS_PORT) {
+        objects.push(Object::new(&mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
+    }
+    for secret in [
+        secrets::service_secrets(namespace, name, svc, labels.clone()),
+        secrets::database(namespace, name, svc, labels.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        objects.push(Object::new(&secret)?);
+    }
+    if let Some((role, binding)) = rbac::objects(namespace, name, svc, labels.clone()) {
+        objects.push(Object::new(&role)?);
+        objects.push(Object::new(&binding)?);
+    }
     Ok(objects)
 }

@@ -28,6 +28,15 @@ pub enum RenderError {
         /// The object's `kind/namespace/name`.
         object: String,
     },
+    /// The spec asks for something a builder cannot express (checked where validation
+    /// does not cover it yet).
+    #[error("cannot render {path}: {reason}")]
+    Unsupported {
+        /// The file being rendered.
+        path: String,
+        /// What is missing or malformed, naming the spec field.
+        reason: String,
+    },
     /// An object could not be serialized.
     #[error("cannot serialize {path}: {reason}")]
     Serialize {

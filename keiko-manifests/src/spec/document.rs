@@ -3,7 +3,9 @@
 use super::addon::Addon;
 use super::backup::Backups;
 use super::env::PerEnv;
+use super::observability::Observability;
 use super::platform::{Environment, Platform};
+use super::security::Security;
 use super::service::Service;
 use super::stateful::StatefulComponent;
 use schemars::JsonSchema;
@@ -21,6 +23,10 @@ pub struct RawSpec {
     pub environments: PerEnv<Environment>,
     /// Backup cadence and retention.
     pub backups: Backups,
+    /// The gateway, certificates, WAF and policy exemptions.
+    pub security: Security,
+    /// Telemetry, logs and alert delivery.
+    pub observability: Observability,
     /// The stateless services, by name.
     pub services: BTreeMap<String, Service>,
     /// The stateful stores run in the clusters, by name.
@@ -57,6 +63,16 @@ impl Spec {
     /// Backup settings.
     pub fn backups(&self) -> &Backups {
         &self.raw.backups
+    }
+
+    /// Security settings.
+    pub fn security(&self) -> &Security {
+        &self.raw.security
+    }
+
+    /// Observability settings.
+    pub fn observability(&self) -> &Observability {
+        &self.raw.observability
     }
 
     /// The services, sorted by name.

@@ -41,6 +41,10 @@ pub struct Environment {
     pub node_pools: NodePools,
     /// Whether ArgoCD syncs Git changes by itself or waits for a person.
     pub sync: SyncMode,
+    /// The JWT issuer services and the gateway accept.
+    pub jwt: super::security::Jwt,
+    /// Where the environment's secrets are kept.
+    pub secret_manager: super::security::SecretManager,
     /// The datacenter that hosts the Managed Kubernetes cluster (`GRA11`): MKS takes a
     /// datacenter inside `region`, not the region itself. Defaults to `<region>11`
     /// (see [`Environment::mks_region`]).

@@ -49,6 +49,24 @@ pub struct Service {
     /// How new versions replace old ones.
     #[serde(default)]
     pub rollout: Rollout,
+    /// Kubernetes API access the service needs; none by default, and then its pods get
+    /// no API token at all.
+    #[serde(default)]
+    pub kubernetes_api: Vec<ApiGrant>,
+}
+
+/// Permission to use some Kubernetes API resources in the service's own namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiGrant {
+    /// API groups (`""` for the core group).
+    pub api_groups: Vec<String>,
+    /// Resources (`configmaps`, `leases`).
+    pub resources: Vec<String>,
+    /// Verbs (`get`, `list`, `watch`…).
+    pub verbs: Vec<String>,
+    /// Why the service needs it.
+    pub reason: String,
 }
 
 /// The role of a service in the platform.
@@ -219,7 +237,8 @@ pub struct SecretRef {
 pub struct Database {
     /// The database name (`identity`).
     pub name: String,
-    /// Connections the service's pool may hold open, per replica.
+    /// Server connections of the service's managed connection pool (OVHcloud PgBouncer,
+    /// transaction mode), shared by all its replicas.
     #[schemars(range(min = 1, max = 100))]
     pub pool_size: u32,
 }
@@ -244,7 +263,8 @@ pub struct Route {
     pub path: String,
     /// The name of the service port the route sends traffic to.
     pub port: String,
-    /// Requests per second one client may send through this route.
+    /// Requests per second each replica accepts (Envoy local rate limit on its sidecar;
+    /// the strictest of a service's routes applies); excess requests get 429.
     #[schemars(range(min = 1))]
     pub rate_limit_per_second: u32,
 }

@@ -9,31 +9,37 @@ locals {
   databases = {
     governance-service = {
       database    = "governance"
+      pool_size   = 10
       team        = "governance"
       cost_center = "cc-community"
     }
     identity-service = {
       database    = "identity"
+      pool_size   = 10
       team        = "identity"
       cost_center = "cc-platform"
     }
     learning-service = {
       database    = "learning"
+      pool_size   = 10
       team        = "learning"
       cost_center = "cc-learning"
     }
     marketplace-service = {
       database    = "marketplace"
+      pool_size   = 10
       team        = "marketplace"
       cost_center = "cc-marketplace"
     }
     passport-service = {
       database    = "passport"
+      pool_size   = 10
       team        = "passport"
       cost_center = "cc-learning"
     }
     reputation-service = {
       database    = "reputation"
+      pool_size   = 10
       team        = "reputation"
       cost_center = "cc-community"
     }
@@ -111,16 +117,24 @@ module "backups" {
   tags = local.tags
 }
 
+module "velero_storage" {
+  source      = "../../modules/object-storage-user"
+  description = "velero keikolatam-dev"
+}
+
 module "secrets" {
-  source             = "../../modules/secrets"
-  name               = "keikolatam-dev"
-  environment        = "dev"
-  ovh_subsidiary     = "FR"
-  kms_region         = var.kms_region
-  database_host      = module.postgres.host
-  database_port      = module.postgres.port
-  databases          = local.databases
-  database_passwords = module.postgres.passwords
+  source                   = "../../modules/secrets"
+  name                     = "keikolatam-dev"
+  environment              = "dev"
+  ovh_subsidiary           = "FR"
+  kms_region               = var.kms_region
+  database_host            = module.postgres.host
+  database_pool_ports      = module.postgres.pool_ports
+  database_ca              = module.postgres.ca
+  databases                = local.databases
+  database_passwords       = module.postgres.passwords
+  velero_access_key_id     = module.velero_storage.access_key_id
+  velero_secret_access_key = module.velero_storage.secret_access_key
 }
 
 module "argocd" {

@@ -34,3 +34,8 @@ output "secret_paths" {
   description = "The Secret Manager path of each service's database secret."
   value       = module.secrets.secret_paths
 }
+
+output "velero_secret_path" {
+  description = "The Secret Manager path of Velero's Object Storage credentials."
+  value       = module.secrets.velero_secret_path
+}

@@ -39,6 +39,11 @@ resource "ovh_cloud_project_database" "postgres" {
   }
 }
 
+data "ovh_cloud_project_database_certificates" "postgres" {
+  cluster_id = ovh_cloud_project_database.postgres.id
+  engine     = ovh_cloud_project_database.postgres.engine
+}
+
 resource "ovh_cloud_project_database_database" "database" {
   for_each   = var.databases
   cluster_id = ovh_cloud_project_database.postgres.id
@@ -50,4 +55,14 @@ resource "ovh_cloud_project_database_postgresql_user" "user" {
   for_each   = var.databases
   cluster_id = ovh_cloud_project_database.postgres.id
   name       = each.key
+}
+
+resource "ovh_cloud_project_database_postgresql_connection_pool" "pool" {
+  for_each    = var.databases
+  cluster_id  = ovh_cloud_project_database.postgres.id
+  database_id = ovh_cloud_project_database_database.database[each.key].id
+  user_id     = ovh_cloud_project_database_postgresql_user.user[each.key].id
+  name        = each.value.database
+  mode        = "transaction"
+  size        = each.value.pool_size
 }

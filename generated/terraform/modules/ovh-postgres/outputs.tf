@@ -11,8 +11,18 @@ output "host" {
 }
 
 output "port" {
-  description = "The primary endpoint's port."
+  description = "The primary endpoint's port (direct connections, for migrations)."
   value       = ovh_cloud_project_database.postgres.endpoints[0].port
+}
+
+output "pool_ports" {
+  description = "Each service's connection pool port, by service name."
+  value       = { for name, pool in ovh_cloud_project_database_postgresql_connection_pool.pool : name => pool.port }
+}
+
+output "ca" {
+  description = "The service's CA certificate (PEM), for sslmode=verify-full."
+  value       = data.ovh_cloud_project_database_certificates.postgres.ca
 }
 
 output "passwords" {

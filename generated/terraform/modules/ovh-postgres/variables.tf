@@ -46,11 +46,16 @@ variable "allowed_cidrs" {
 }
 
 variable "databases" {
-  description = "The services that own a database, by service name: database name, team and cost center."
-  type        = map(object({ database = string, team = string, cost_center = string }))
+  description = "The services that own a database, by service name: database name, pool size, team and cost center."
+  type        = map(object({ database = string, pool_size = number, team = string, cost_center = string }))
 
   validation {
     condition     = length(var.databases) >= 1
     error_message = "At least one database is expected."
+  }
+
+  validation {
+    condition     = alltrue([for item in var.databases : item.pool_size >= 1])
+    error_message = "Every connection pool needs at least one connection."
   }
 }

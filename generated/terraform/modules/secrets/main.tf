@@ -18,6 +18,20 @@ resource "ovh_okms_secret" "database" {
     }
   }
   version = {
-    data = jsonencode({ database = each.value.database, host = var.database_host, password = var.database_passwords[each.key], port = tostring(var.database_port), sslmode = "require", username = each.key })
+    data = jsonencode({ database = each.value.database, host = var.database_host, port = tostring(var.database_pool_ports[each.key]), username = each.key, password = var.database_passwords[each.key], ca = var.database_ca, sslmode = "verify-full" })
+  }
+}
+
+resource "ovh_okms_secret" "velero" {
+  okms_id = ovh_okms.kms.id
+  path    = "velero/object-storage"
+  metadata = {
+    custom_metadata = {
+      environment = var.environment
+      team        = "platform"
+    }
+  }
+  version = {
+    data = jsonencode({ aws_access_key_id = var.velero_access_key_id, aws_secret_access_key = var.velero_secret_access_key })
   }
 }

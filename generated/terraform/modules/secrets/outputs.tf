@@ -14,3 +14,8 @@ output "secret_paths" {
   description = "The Secret Manager path of each service's database secret."
   value       = { for name, secret in ovh_okms_secret.database : name => secret.path }
 }
+
+output "velero_secret_path" {
+  description = "The Secret Manager path of Velero's Object Storage credentials."
+  value       = ovh_okms_secret.velero.path
+}

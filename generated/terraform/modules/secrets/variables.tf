@@ -50,19 +50,29 @@ variable "database_host" {
   }
 }
 
-variable "database_port" {
-  description = "The PostgreSQL port."
-  type        = number
+variable "database_pool_ports" {
+  description = "Each service's connection pool port, by service name."
+  type        = map(number)
 
   validation {
-    condition     = var.database_port >= 1
-    error_message = "Use a TCP port."
+    condition     = length(var.database_pool_ports) >= 1
+    error_message = "Every database needs a connection pool."
+  }
+}
+
+variable "database_ca" {
+  description = "The PostgreSQL service's CA certificate (PEM)."
+  type        = string
+
+  validation {
+    condition     = can(regex("-----BEGIN CERTIFICATE-----", var.database_ca))
+    error_message = "Give a PEM certificate."
   }
 }
 
 variable "databases" {
   description = "The services that own a database, by service name (keys are not secret)."
-  type        = map(object({ database = string, team = string, cost_center = string }))
+  type        = map(object({ database = string, pool_size = number, team = string, cost_center = string }))
 
   validation {
     condition     = length(var.databases) >= 1
@@ -78,5 +88,26 @@ variable "database_passwords" {
   validation {
     condition     = length(var.database_passwords) >= 1
     error_message = "Every database needs a password."
+  }
+}
+
+variable "velero_access_key_id" {
+  description = "Velero's S3 access key ID."
+  type        = string
+
+  validation {
+    condition     = length(var.velero_access_key_id) >= 1
+    error_message = "Give the value of the S3 credential."
+  }
+}
+
+variable "velero_secret_access_key" {
+  description = "Velero's S3 secret access key."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.velero_secret_access_key) >= 1
+    error_message = "Give the value of the S3 credential."
   }
 }

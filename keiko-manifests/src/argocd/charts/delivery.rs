@@ -15,7 +15,7 @@ const APPLICATION_HEALTH_LUA: &str = "hs = {}\nhs.status = \"Progressing\"\nhs.m
 pub struct ArgoCd {
     global: Placement,
     configs: ArgoCdConfigs,
-    controller: Replicas,
+    controller: ArgoCdController,
     server: Replicas,
     repo_server: Replicas,
 }
@@ -24,6 +24,22 @@ pub struct ArgoCd {
 struct ArgoCdConfigs {
     cm: BTreeMap<String, String>,
     params: BTreeMap<String, bool>,
+}
+
+/// The application controller: one replica (it shards by cluster, and there is one),
+/// with metrics scraped for the sync and health alerts.
+#[derive(Debug, Serialize)]
+pub struct ArgoCdController {
+    replicas: u32,
+    metrics: ArgoCdMetrics,
+}
+
+/// Metrics with a ServiceMonitor.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArgoCdMetrics {
+    enabled: bool,
+    service_monitor: Enabled,
 }
 
 /// A replica count.
@@ -46,7 +62,10 @@ pub fn argo_cd(env: Env) -> ArgoCd {
             ]),
             params: BTreeMap::from([("server.insecure".to_owned(), false)]),
         },
-        controller: Replicas { replicas: 1 },
+        controller: ArgoCdController {
+            replicas: 1,
+            metrics: ArgoCdMetrics { enabled: true, service_monitor: Enabled { enabled: true } },
+        },
         server: Replicas { replicas: controller_replicas(env) },
         repo_server: Replicas { replicas: controller_replicas(env) },
     }
@@ -83,12 +102,26 @@ pub fn argo_rollouts(env: Env) -> ArgoRollouts {
 #[serde(rename_all = "camelCase")]
 pub struct CertManager {
     crds: Crds,
+    prometheus: CertManagerPrometheus,
     replica_count: u32,
     #[serde(flatten)]
     placement: Placement,
     webhook: Placement,
     cainjector: Placement,
     startupapicheck: Placement,
+}
+
+/// Metrics scraped through a ServiceMonitor (certificate expiry alerts read them).
+#[derive(Debug, Serialize)]
+pub struct CertManagerPrometheus {
+    enabled: bool,
+    servicemonitor: Enabled,
+}
+
+/// An on/off switch.
+#[derive(Debug, Serialize)]
+pub struct Enabled {
+    enabled: bool,
 }
 
 /// CRD handling: installed by the chart and kept when the chart is removed, so
@@ -103,6 +136,7 @@ pub struct Crds {
 pub fn cert_manager(env: Env) -> CertManager {
     CertManager {
         crds: Crds { enabled: true, keep: true },
+        prometheus: CertManagerPrometheus { enabled: true, servicemonitor: Enabled { enabled: true } },
         replica_count: controller_replicas(env),
         placement: system_pool(),
         webhook: system_pool(),

@@ -1,4 +1,5 @@
-//! Values of the Istio charts: base (CRDs), istiod (control plane) and the gateway.
+//! Values of the Istio charts: base (CRDs), istiod (control plane) and the CNI node agent.
+//! The public gateway is deployed by Istio from the Gateway API object, not by a chart.
 
 use crate::argocd::values::{Placement, controller_replicas, system_pool};
 use crate::spec::Env;
@@ -16,6 +17,12 @@ pub fn istio_base() -> IstioBase {
     IstioBase { default_revision: "default".to_owned() }
 }
 
+/// An on/off switch.
+#[derive(Debug, Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
 /// `istiod` chart values.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +35,7 @@ pub struct Istiod {
 #[serde(rename_all = "camelCase")]
 struct Pilot {
     autoscale_min: u32,
+    cni: Enabled,
     #[serde(flatten)]
     placement: Placement,
 }
@@ -43,7 +51,11 @@ struct MeshConfig {
 /// The control plane: JSON access logs to stdout for the log pipeline, tracing on.
 pub fn istiod(env: Env) -> Istiod {
     Istiod {
-        pilot: Pilot { autoscale_min: controller_replicas(env), placement: system_pool() },
+        pilot: Pilot {
+            autoscale_min: controller_replicas(env),
+            cni: Enabled { enabled: true },
+            placement: system_pool(),
+        },
         mesh_config: MeshConfig {
             access_log_file: "/dev/stdout".to_owned(),
             access_log_encoding: "JSON".to_owned(),
@@ -52,39 +64,21 @@ pub fn istiod(env: Env) -> Istiod {
     }
 }
 
-/// `gateway` chart values.
+/// `cni` chart values.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct IstioGateway {
-    autoscaling: GatewayAutoscaling,
-    service: GatewayService,
-    #[serde(flatten)]
-    placement: Placement,
+pub struct IstioCni {
+    cni: CniSettings,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct GatewayAutoscaling {
-    enabled: bool,
-    min_replicas: u32,
-    max_replicas: u32,
+struct CniSettings {
+    exclude_namespaces: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GatewayService {
-    #[serde(rename = "type")]
-    kind: String,
-    external_traffic_policy: String,
-}
-
-/// The public ingress gateway: an OVHcloud load balancer that keeps client addresses
-/// (`Local`), so rate limits and the WAF see who is calling.
-pub fn istio_gateway(env: Env) -> IstioGateway {
-    let min = controller_replicas(env);
-    IstioGateway {
-        autoscaling: GatewayAutoscaling { enabled: true, min_replicas: min, max_replicas: min * 3 },
-        service: GatewayService { kind: "LoadBalancer".to_owned(), external_traffic_policy: "Local".to_owned() },
-        placement: system_pool(),
-    }
+/// The Istio CNI node agent: it sets up traffic redirection on the node, so injected
+/// pods need no privileged init container and stay within the `restricted` standard.
+pub fn istio_cni() -> IstioCni {
+    IstioCni { cni: CniSettings { exclude_namespaces: vec!["kube-system".to_owned()] } }
 }

@@ -6,6 +6,6 @@ mod observability;
 mod operations;
 
 pub use delivery::{argo_cd, argo_rollouts, cert_manager, external_secrets};
-pub use mesh::{istio_base, istio_gateway, istiod};
+pub use mesh::{istio_base, istio_cni, istiod};
 pub use observability::{eck_operator, fluent_bit, jaeger, kube_prometheus_stack};
-pub use operations::{velero, vpa};
+pub use operations::{OBJECT_STORAGE_ENDPOINT, velero, vpa};

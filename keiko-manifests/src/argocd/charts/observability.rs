@@ -36,7 +36,30 @@ struct PrometheusSpec {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Alertmanager {
-    alertmanager_spec: Placement,
+    alertmanager_spec: AlertmanagerSpec,
+}
+
+/// Alertmanager loads the platform's AlertmanagerConfigs, and their routes apply to every
+/// alert rather than only to alerts from their own namespace.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AlertmanagerSpec {
+    alertmanager_config_selector: MatchLabels,
+    alertmanager_config_matcher_strategy: MatcherStrategy,
+    #[serde(flatten)]
+    placement: Placement,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatchLabels {
+    match_labels: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize)]
+struct MatcherStrategy {
+    #[serde(rename = "type")]
+    kind: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,7 +100,18 @@ pub fn kube_prometheus_stack(env: Env) -> KubePrometheusStack {
                 placement: system_pool(),
             },
         },
-        alertmanager: Alertmanager { alertmanager_spec: system_pool() },
+        alertmanager: Alertmanager {
+            alertmanager_spec: AlertmanagerSpec {
+                alertmanager_config_selector: MatchLabels {
+                    match_labels: std::collections::BTreeMap::from([(
+                        "app.kubernetes.io/part-of".to_owned(),
+                        "keiko".to_owned(),
+                    )]),
+                },
+                alertmanager_config_matcher_strategy: MatcherStrategy { kind: "None".to_owned() },
+                placement: system_pool(),
+            },
+        },
         grafana: Grafana {
             sidecar: GrafanaSidecar {
                 dashboards: DashboardSidecar {

@@ -61,8 +61,8 @@ struct VolumeMount {
     name: String,
 }
 
-/// Velero writes cluster-resource backups (the argocd namespace included) to the
-/// environment's backup bucket under `velero/`.
+/// Velero writes cluster-resource backups (the argocd namespace included) and the stores'
+/// file-system volume backups (its node agent) to the environment's bucket under `velero/`.
 pub fn velero(spec: &Spec, env: Env) -> Velero {
     let config = BTreeMap::from([
         ("region".to_owned(), "gra".to_owned()),
@@ -79,13 +79,16 @@ pub fn velero(spec: &Spec, env: Env) -> Velero {
                 config,
             }],
         },
-        credentials: Credentials { use_secret: true, existing_secret: "velero-object-storage".to_owned() },
+        credentials: Credentials {
+            use_secret: true,
+            existing_secret: crate::backup::storage::VELERO_SECRET.to_owned(),
+        },
         init_containers: vec![InitContainer {
             name: "velero-plugin-for-aws".to_owned(),
             image: VELERO_AWS_PLUGIN.to_owned(),
             volume_mounts: vec![VolumeMount { mount_path: "/target".to_owned(), name: "plugins".to_owned() }],
         }],
-        deploy_node_agent: false,
+        deploy_node_agent: true,
         snapshots_enabled: false,
         placement: system_pool(),
     }

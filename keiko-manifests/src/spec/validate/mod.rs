@@ -4,7 +4,9 @@
 pub mod cron;
 mod environments;
 pub mod names;
+mod observability;
 pub mod quantity;
+mod security;
 mod services;
 mod stateful;
 
@@ -17,6 +19,8 @@ pub fn validate(raw: RawSpec) -> Result<Spec, Vec<SpecError>> {
     environments::check(&raw, &mut checks);
     services::check(&raw, &mut checks);
     stateful::check(&raw, &mut checks);
+    security::check(&raw, &mut checks);
+    observability::check(&raw, &mut checks);
     if checks.errors.is_empty() { Ok(Spec::validated(raw)) } else { Err(checks.errors) }
 }
 

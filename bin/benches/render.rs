@@ -1,0 +1,108 @@
+//! In-process benchmarks of `generate`'s stages: reading and validating a spec, and
+//! rendering every file, on keiko.yaml (7 services) and synthetic fleets of 100 and
+//! 1,000 services. Whole-process runs, with memory and writing, are in bench/run.sh.
+//! Run with `cargo bench -p keiko-generate`; results are in docs/performance.md.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use keiko_manifests::{Env, Spec};
+
+/// Fleet sizes: 7 is keiko.yaml itself, the others synthetic.
+const SIZES: [usize; 3] = [7, 100, 1000];
+
+fn main() {
+    divan::main();
+}
+
+/// The spec text of a fleet of `n` services: keiko.yaml for 7.
+fn text(n: usize) -> String {
+    if n == 7 {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../keiko.yaml")).unwrap()
+    } else {
+        keiko_manifests::synthetic::yaml(n).unwrap()
+    }
+}
+
+fn spec(n: usize) -> Spec {
+    keiko_manifests::load("bench.yaml", &text(n)).unwrap()
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn load_and_validate(bencher: divan::Bencher, n: usize) {
+    let text = text(n);
+    bencher.bench(|| keiko_manifests::load("bench.yaml", divan::black_box(&text)).unwrap());
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_all(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| keiko_generate::render_all(divan::black_box(&spec)).unwrap());
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_kubernetes(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| {
+        let mut files = keiko_manifests::Files::new();
+        keiko_manifests::k8s::render(divan::black_box(&spec), &mut files).unwrap();
+        files
+    });
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_argocd(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| {
+        let mut files = keiko_manifests::Files::new();
+        keiko_manifests::argocd::render(divan::black_box(&spec), &mut files).unwrap();
+        files
+    });
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_github(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| {
+        let mut files = keiko_manifests::Files::new();
+        keiko_manifests::github::render(divan::black_box(&spec), &mut files).unwrap();
+        files
+    });
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_terraform(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| keiko_hcl::render(divan::black_box(&spec)).unwrap());
+}
+
+/// One environment's objects, the unit every layer above builds on.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn components_one_env(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    bencher.bench(|| keiko_manifests::k8s::components(divan::black_box(&spec), Env::Dev).unwrap());
+}
+
+/// Writing the base: one YAML file per object of the production view.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn layout_base(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
+    bencher.bench(|| {
+        let mut files = keiko_manifests::Files::new();
+        keiko_manifests::k8s::layout::base(divan::black_box(&base), &mut files).unwrap();
+        files
+    });
+}
+
+/// Diffing one environment against the base and writing its overlay.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn layout_overlay(bencher: divan::Bencher, n: usize) {
+    let spec = spec(n);
+    let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
+    let view = keiko_manifests::k8s::components(&spec, Env::Dev).unwrap();
+    bencher.bench(|| {
+        let mut files = keiko_manifests::Files::new();
+        keiko_manifests::k8s::layout::overlay(Env::Dev, divan::black_box(&base), &view, &mut files).unwrap();
+        files
+    });
+}

@@ -1,0 +1,32 @@
+//! Policy exemptions from the spec, written onto the objects they cover as checkov
+//! skip annotations (`checkov.io/skipN: ID=reason`), so scanners and reviewers see the
+//! reason next to the object.
+
+use super::object::Object;
+use crate::spec::Spec;
+use serde_json::{Map, Value};
+
+/// Annotates every object an exemption covers.
+pub fn annotate(spec: &Spec, objects: &mut [Object]) {
+    for object in objects {
+        let applicable: Vec<_> = spec
+            .security()
+            .exemptions
+            .iter()
+            .filter(|e| e.kinds.is_empty() || e.kinds.contains(&object.kind))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        let Some(metadata) = object.value.get_mut("metadata").and_then(Value::as_object_mut) else { continue };
+        let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(annotations) = annotations {
+            for (index, exemption) in applicable.iter().enumerate() {
+                annotations.insert(
+                    format!("checkov.io/skip{}", index + 1),
+                    Value::from(format!("{}={}", exemption.check, exemption.reason)),
+                );
+            }
+        }
+    }
+}

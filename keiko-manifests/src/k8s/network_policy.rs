@@ -1,0 +1,219 @@
+//! NetworkPolicies: every platform namespace denies all traffic by default, and each
+//! workload is opened exactly to the flows of [`super::access`], plus DNS, the mesh
+//! control plane and its own database.
+
+use super::access::{self, Flow, Peer, Workload};
+use super::labels;
+use super::meta::object_meta;
+use crate::spec::Spec;
+use k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The label every namespace carries with its own name (set by the API server).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+/// The label Istio puts on the pods it deploys for a Gateway.
+pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+/// PostgreSQL's port on the managed databases.
+pub const POSTGRES_PORT: i32 = 5432;
+/// istiod's xDS and certificate port that sidecars connect to.
+const ISTIOD_PORT: i32 = 15012;
+/// Private address ranges: the managed databases answer on public addresses only, so
+/// database egress never needs to reach into private networks.
+const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/// Denies all ingress and egress to every pod of `namespace` that no other policy opens.
+pub fn default_deny(spec: &Spec, namespace: &str) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: object_meta("default-deny", namespace, labels::platform(spec, "default-deny")),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ..Default::default()
+        }),
+    }
+}
+
+/// The policy of one workload: ingress from its allowed peers, egress to its callees.
+pub fn workload(
+    spec: &Spec,
+    target: &Workload,
+    flows: &[Flow],
+    has_database: bool,
+    labels: BTreeMap<String, String>,
+) -> NetworkPolicy {
+    let ingress = group_by_peer(access::into(flows, target).map(|f| (f.from.clone(), f.port)))
+        .into_iter()
+        .map(|(peer, ports)| NetworkPolicyIngressRule {
+            from: Some(vec![peer_selector(spec, &peer)]),
+            ports: Some(tcp_ports(&ports)),
+        })
+        .collect();
+    let mut egress: Vec<NetworkPolicyEgressRule> =
+        group_by_peer(access::out_of(flows, target).map(|f| (Peer::Workload(f.to.clone()), f.port)))
+            .into_iter()
+            .map(|(peer, ports)| NetworkPolicyEgressRule {
+                to: Some(vec![peer_selector(spec, &peer)]),
+                ports: Some(tcp_ports(&ports)),
+            })
+            .collect();
+    egress.extend(platform_egress(spec, has_database));
+    NetworkPolicy {
+        metadata: object_meta(&target.name, &target.namespace, labels),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(labels::selector(&target.name)),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(ingress),
+            egress: Some(egress),
+        }),
+    }
+}
+
+fn group_by_peer(pairs: impl Iterator<Item = (Peer, u32)>) -> BTreeMap<Peer, Vec<u32>> {
+    let mut grouped: BTreeMap<Peer, Vec<u32>> = BTreeMap::new();
+    for (peer, port) in pairs {
+        grouped.entry(peer).or_default().push(port);
+    }
+    grouped
+}
+
+/// The pods of a peer, by namespace and labels.
+fn peer_selector(spec: &Spec, peer: &Peer) -> NetworkPolicyPeer {
+    let (namespace, pods) = match peer {
+        Peer::Workload(w) => (w.namespace.clone(), labels::selector(&w.name)),
+        Peer::Gateway => {
+            let gateway = &spec.security().gateway;
+            (gateway.namespace.clone(), BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())]))
+        }
+        Peer::Prometheus => (
+            access::monitoring_namespace(spec).unwrap_or_default().to_owned(),
+            BTreeMap::from([("app.kubernetes.io/name".to_owned(), "prometheus".to_owned())]),
+        ),
+    };
+    pods_in(&namespace, pods)
+}
+
+fn pods_in(namespace: &str, pods: BTreeMap<String, String>) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        namespace_selector: Some(LabelSelector {
+            match_labels: Some(BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), namespace.to_owned())])),
+            ..Default::default()
+        }),
+        pod_selector: Some(LabelSelector { match_labels: Some(pods), ..Default::default() }),
+        ip_block: None,
+    }
+}
+
+fn tcp_ports(ports: &[u32]) -> Vec<NetworkPolicyPort> {
+    ports.iter().map(|p| port("TCP", i32::try_from(*p).unwrap_or(i32::MAX))).collect()
+}
+
+fn port(protocol: &str, number: i32) -> NetworkPolicyPort {
+    NetworkPolicyPort { protocol: Some(protocol.to_owned()), port: Some(IntOrString::Int(number)), end_port: None }
+}
+
+/// DNS, the telemetry agent, the mesh control plane, and the managed PostgreSQL service
+/// when there is one.
+fn platform_egress(spec: &Spec, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
+    let dns = pods_in("kube-system", BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]));
+    let mut rules =
+        vec![NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(vec![port("UDP", 53), port("TCP", 53)]) }];
+    let collector = pods_in(&spec.observability().namespace, labels::selector(crate::observability::collector::AGENT));
+    let otlp = [crate::observability::collector::OTLP_GRPC, crate::observability::collector::OTLP_HTTP];
+    rules.push(NetworkPolicyEgressRule {
+        to: Some(vec![collector]),
+        ports: Some(otlp.iter().map(|p| port("TCP", i32::from(*p))).collect()),
+    });
+    if let Some(istiod) = spec.addons().values().find(|a| a.chart == "istiod") {
+        let control_plane = pods_in(&istiod.namespace, BTreeMap::from([("app".to_owned(), "istiod".to_owned())]));
+        rules.push(NetworkPolicyEgressRule {
+            to: Some(vec![control_plane]),
+            ports: Some(vec![port("TCP", ISTIOD_PORT)]),
+        });
+    }
+    if has_database {
+        let public = NetworkPolicyPeer {
+            ip_block: Some(IPBlock {
+                cidr: "0.0.0.0/0".to_owned(),
+                except: Some(PRIVATE_RANGES.map(str::to_owned).to_vec()),
+            }),
+            ..Default::default()
+        };
+        rules.push(NetworkPolicyEgressRule { to: Some(vec![public]), ports: Some(vec![port("TCP", POSTGRES_PORT)]) });
+    }
+    rules
+}
+
+/// The gateway's pods: HTTP and HTTPS from anywhere, and out to the routed services.
+pub fn gateway_pods(spec: &Spec, flows: &[Flow]) -> NetworkPolicy {
+    let gateway = &spec.security().gateway;
+    let anywhere = NetworkPolicyPeer {
+        ip_block: Some(IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
+        ..Default::default()
+    };
+    let routed =
+        group_by_peer(flows.iter().filter(|f| f.from == Peer::Gateway).map(|f| (Peer::Workload(f.to.clone()), f.port)));
+    let mut egress: Vec<NetworkPolicyEgressRule> = routed
+        .into_iter()
+        .map(|(peer, ports)| NetworkPolicyEgressRule {
+            to: Some(vec![peer_selector(spec, &peer)]),
+            ports: Some(tcp_ports(&ports)),
+        })
+        .collect();
+    egress.push(NetworkPolicyEgressRule {
+        to: Some(vec![acme_solver_pods(spec)]),
+        ports: Some(vec![port("TCP", ACME_SOLVER_PORT)]),
+    });
+    egress.extend(platform_egress(spec, false));
+    NetworkPolicy {
+        metadata: object_meta(&gateway.name, &gateway.namespace, labels::platform(spec, &gateway.name)),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())])),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![anywhere]),
+                ports: Some(vec![port("TCP", 80), port("TCP", 443)]),
+            }]),
+            egress: Some(egress),
+        }),
+    }
+}
+
+/// The port cert-manager's HTTP-01 solver pods answer challenges on.
+const ACME_SOLVER_PORT: i32 = 8089;
+
+fn acme_solver_pods(spec: &Spec) -> NetworkPolicyPeer {
+    pods_in(
+        &spec.security().gateway.namespace,
+        BTreeMap::from([("acme.cert-manager.io/http01-solver".to_owned(), "true".to_owned())]),
+    )
+}
+
+/// cert-manager's HTTP-01 solver pods accept challenge requests from the gateway only.
+pub fn acme_solvers(spec: &Spec) -> NetworkPolicy {
+    let gateway = &spec.security().gateway;
+    let from_gateway =
+        pods_in(&gateway.namespace, BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())]));
+    NetworkPolicy {
+        metadata: object_meta("acme-http01-solvers", &gateway.namespace, labels::platform(spec, "acme-http01-solvers")),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: acme_solver_pods(spec).pod_selector,
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![from_gateway]),
+                ports: Some(vec![port("TCP", ACME_SOLVER_PORT)]),
+            }]),
+            egress: None,
+        }),
+    }
+}

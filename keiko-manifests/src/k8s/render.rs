@@ -1,0 +1,71 @@
+//! Renders the Kubernetes layer one component at a time, on every core, without losing
+//! determinism. For each component a worker builds its base (the production view,
+//! reused as production's overlay source instead of being built twice) and its dev
+//! and staging views, writes its base files and overlays, and drops them: memory holds
+//! the files and one component per worker, never a whole environment. Each worker
+//! fills its own [`Files`], merged after joining; paths are per component, so the
+//! result does not depend on scheduling.
+
+use super::access::Flows;
+use super::{BASE_ENV, Part, component, layout, parts};
+use crate::output::{Files, RenderError};
+use crate::spec::{Env, Spec};
+use std::thread;
+
+/// The most worker threads: the machines this runs on have 2 to 8 cores.
+const MAX_WORKERS: usize = 8;
+
+/// Renders the base and every overlay into `files` under `k8s/`.
+pub fn render(spec: &Spec, files: &mut Files) -> Result<(), RenderError> {
+    let flows = &Flows::new(spec);
+    let parts = parts(spec);
+    let rendered = in_parallel(&parts, |part| {
+        let mut files = Files::new();
+        one_component(spec, part, flows, &mut files)?;
+        Ok(files)
+    })?;
+    for part in rendered {
+        files.extend(part)?;
+    }
+    let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
+    Env::ALL.into_iter().try_for_each(|env| layout::index(env, names.clone(), files))
+}
+
+/// `build` applied to every part on every core (each worker takes every n-th part),
+/// the results in the order of `parts` whatever the scheduling.
+pub fn in_parallel<'a, T: Send>(
+    parts: &[Part<'a>],
+    build: impl Fn(Part<'a>) -> Result<T, RenderError> + Sync,
+) -> Result<Vec<T>, RenderError> {
+    let workers = thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_WORKERS).min(parts.len().max(1));
+    let build = &build;
+    let mut results: Vec<Vec<T>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|first| {
+                scope.spawn(move || parts.iter().skip(first).step_by(workers).map(|part| build(*part)).collect())
+            })
+            .collect();
+        handles.into_iter().map(joined).collect::<Result<_, _>>()
+    })?;
+    let mut columns: Vec<_> = results.iter_mut().map(|column| column.drain(..)).collect();
+    Ok((0..parts.len()).filter_map(|index| columns[index % workers].next()).collect())
+}
+
+/// The base files and every overlay of one component.
+fn one_component(spec: &Spec, part: Part<'_>, flows: &Flows, files: &mut Files) -> Result<(), RenderError> {
+    let base = component(spec, BASE_ENV, part, flows)?;
+    layout::base(std::slice::from_ref(&base), files)?;
+    for env in Env::ALL {
+        if env == BASE_ENV {
+            layout::component_overlay(env, &base, &base, files)?;
+        } else {
+            layout::component_overlay(env, &base, &component(spec, env, part, flows)?, files)?;
+        }
+    }
+    Ok(())
+}
+
+/// The worker's result; a panic in a builder is a bug and continues on this thread.
+fn joined<T>(handle: thread::ScopedJoinHandle<'_, Result<T, RenderError>>) -> Result<T, RenderError> {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}

@@ -1,0 +1,137 @@
+//! Secrets without Secret manifests: External Secrets reads them from the environment's
+//! OVHcloud Secret Manager into Kubernetes Secrets, refreshed hourly. Pods mount them as
+//! files, which the kubelet updates in place, so a rotated value reaches running pods
+//! without a restart.
+
+use super::labels;
+use super::meta::object_meta;
+use crate::crd::external_secrets::{
+    ClusterSecretStore, ClusterSecretStoreSpec, ExternalSecret, ExternalSecretData, ExternalSecretSpec, Provider,
+    RemoteRef, SecretKeyRef, StoreRef, Target, Template, VaultAuth, VaultProvider,
+};
+use crate::spec::service::Service;
+use crate::spec::{Env, Spec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// The ClusterSecretStore every ExternalSecret reads from.
+pub const STORE: &str = "ovh-secret-manager";
+/// Where the store's API token lives (created once per cluster at bootstrap).
+pub const TOKEN_SECRET: &str = "ovh-secret-manager-token";
+/// How often secrets are read again.
+pub const REFRESH: &str = "1h";
+/// Where a service's secrets are mounted.
+pub const SECRETS_DIR: &str = "/etc/keiko/secrets";
+/// Where a service's database settings are mounted.
+pub const DATABASE_DIR: &str = "/etc/keiko/database";
+/// The properties Terraform writes for each database (module `secrets`).
+pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "username", "password", "ca", "sslmode"];
+
+/// The Secret holding a service's own secrets.
+pub fn secrets_name(service: &str) -> String {
+    format!("{service}-secrets")
+}
+
+/// The Secret holding a service's database settings.
+pub fn database_name(service: &str) -> String {
+    format!("{service}-database")
+}
+
+/// The secret-manager path of a service's database settings (written by Terraform).
+pub fn database_key(service: &str) -> String {
+    format!("{service}/database")
+}
+
+/// The environment's OVHcloud Secret Manager, through its Vault KV v2 compatible API.
+pub fn store(spec: &Spec, env: Env, operator_namespace: &str) -> ClusterSecretStore {
+    let manager = &spec.environments().get(env).secret_manager;
+    ClusterSecretStore {
+        metadata: ObjectMeta {
+            name: Some(STORE.to_owned()),
+            labels: Some(labels::platform(spec, STORE)),
+            ..Default::default()
+        },
+        spec: ClusterSecretStoreSpec {
+            provider: Provider {
+                vault: VaultProvider {
+                    server: manager.server(),
+                    path: "secret".to_owned(),
+                    version: "v2".to_owned(),
+                    auth: VaultAuth {
+                        token_secret_ref: SecretKeyRef {
+                            name: TOKEN_SECRET.to_owned(),
+                            namespace: operator_namespace.to_owned(),
+                            key: "token".to_owned(),
+                        },
+                    },
+                },
+            },
+        },
+    }
+}
+
+/// The service's own secrets, one key per environment variable name.
+pub fn service_secrets(
+    namespace: &str,
+    name: &str,
+    service: &Service,
+    labels: BTreeMap<String, String>,
+) -> Option<ExternalSecret> {
+    if service.secrets.is_empty() {
+        return None;
+    }
+    let data = service
+        .secrets
+        .iter()
+        .map(|s| ExternalSecretData {
+            secret_key: s.env.clone(),
+            remote_ref: RemoteRef { key: s.key.clone(), property: s.property.clone() },
+        })
+        .collect();
+    Some(external_secret(namespace, &secrets_name(name), data, None, labels))
+}
+
+/// The database settings, plus a `DATABASE_URL` that verifies the server certificate
+/// against the managed service's CA.
+pub fn database(
+    namespace: &str,
+    name: &str,
+    service: &Service,
+    labels: BTreeMap<String, String>,
+) -> Option<ExternalSecret> {
+    service.database.as_ref()?;
+    let data = DATABASE_PROPERTIES
+        .iter()
+        .map(|p| ExternalSecretData {
+            secret_key: (*p).to_owned(),
+            remote_ref: RemoteRef { key: database_key(name), property: (*p).to_owned() },
+        })
+        .collect();
+    let url = format!(
+        "postgresql://{{{{ .username }}}}:{{{{ .password | urlquery }}}}@{{{{ .host }}}}:{{{{ .port }}}}/{{{{ .database }}}}?sslmode=verify-full&sslrootcert={DATABASE_DIR}/ca"
+    );
+    let template = Template {
+        engine_version: "v2".to_owned(),
+        merge_policy: "Merge".to_owned(),
+        data: BTreeMap::from([("DATABASE_URL".to_owned(), url)]),
+    };
+    Some(external_secret(namespace, &database_name(name), data, Some(template), labels))
+}
+
+fn external_secret(
+    namespace: &str,
+    name: &str,
+    data: Vec<ExternalSecretData>,
+    template: Option<Template>,
+    labels: BTreeMap<String, String>,
+) -> ExternalSecret {
+    ExternalSecret {
+        metadata: object_meta(name, namespace, labels),
+        spec: ExternalSecretSpec {
+            refresh_interval: REFRESH.to_owned(),
+            secret_store_ref: StoreRef { name: STORE.to_owned(), kind: "ClusterSecretStore".to_owned() },
+            target: Target { name: name.to_owned(), creation_policy: "Owner".to_owned(), template },
+            data,
+        },
+    }
+}

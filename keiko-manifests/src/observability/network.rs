@@ -1,0 +1,146 @@
+//! Network policies of the observability namespace (outside the mesh): the collectors
+//! accept telemetry from the platform's namespaces, Elasticsearch only from its writers
+//! and readers.
+
+use super::collector::{AGENT, GATEWAY, METRICS, OTLP_GRPC, OTLP_HTTP};
+use crate::k8s::access::monitoring_namespace;
+use crate::k8s::labels;
+use crate::k8s::meta::object_meta;
+use crate::k8s::namespace;
+use crate::spec::Spec;
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The label ECK puts on an Elasticsearch cluster's pods.
+const ES_CLUSTER_LABEL: &str = "elasticsearch.k8s.elastic.co/cluster-name";
+/// The label ECK puts on Kibana's pods.
+const KIBANA_LABEL: &str = "kibana.k8s.elastic.co/name";
+
+fn selector(pairs: &[(&str, &str)]) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()),
+        ..Default::default()
+    }
+}
+
+fn peer(namespace: &str, pods: &[(&str, &str)]) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        namespace_selector: Some(selector(&[("kubernetes.io/metadata.name", namespace)])),
+        pod_selector: Some(selector(pods)),
+        ip_block: None,
+    }
+}
+
+fn ports(numbers: &[u16]) -> Vec<NetworkPolicyPort> {
+    numbers
+        .iter()
+        .map(|n| NetworkPolicyPort {
+            protocol: Some("TCP".to_owned()),
+            port: Some(IntOrString::Int(i32::from(*n))),
+            end_port: None,
+        })
+        .collect()
+}
+
+fn dns() -> NetworkPolicyEgressRule {
+    let mut rule_ports = ports(&[53]);
+    rule_ports.push(NetworkPolicyPort {
+        protocol: Some("UDP".to_owned()),
+        port: Some(IntOrString::Int(53)),
+        end_port: None,
+    });
+    NetworkPolicyEgressRule { to: Some(vec![peer("kube-system", &[("k8s-app", "kube-dns")])]), ports: Some(rule_ports) }
+}
+
+fn policy(
+    spec: &Spec,
+    name: &str,
+    pods: LabelSelector,
+    ingress: Vec<NetworkPolicyIngressRule>,
+    mut egress: Vec<NetworkPolicyEgressRule>,
+) -> NetworkPolicy {
+    egress.push(dns());
+    NetworkPolicy {
+        metadata: object_meta(name, &spec.observability().namespace, labels::platform(spec, name)),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(pods),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(ingress),
+            egress: Some(egress),
+        }),
+    }
+}
+
+/// Every policy of the observability namespace.
+pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
+    let ns = spec.observability().namespace.as_str();
+    let senders: Vec<NetworkPolicyPeer> =
+        namespace::names(spec).iter().filter(|n| namespace::in_mesh(spec, n)).map(|n| peer(n, &[])).collect();
+    let agent = peer(ns, &[("app.kubernetes.io/name", AGENT)]);
+    let gateway = peer(ns, &[("app.kubernetes.io/name", GATEWAY)]);
+    let es = peer(ns, &[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]);
+    let kibana = peer(ns, &[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]);
+    let operator = spec.addons().values().find(|a| a.chart == "eck-operator").map(|a| peer(&a.namespace, &[]));
+    let fluent_bit = spec.addons().values().find(|a| a.chart == "fluent-bit").map(|a| peer(&a.namespace, &[]));
+    let prometheus = monitoring_namespace(spec).map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
+    let jaeger = spec.addons().values().find(|a| a.chart == "jaeger").map(|a| peer(&a.namespace, &[]));
+    let rule_in = |from: Vec<NetworkPolicyPeer>, numbers: &[u16]| NetworkPolicyIngressRule {
+        from: Some(from),
+        ports: Some(ports(numbers)),
+    };
+    let rule_out = |to: Vec<NetworkPolicyPeer>, numbers: &[u16]| NetworkPolicyEgressRule {
+        to: Some(to),
+        ports: Some(ports(numbers)),
+    };
+    let mut es_readers = vec![gateway.clone(), kibana.clone()];
+    es_readers.extend(operator.clone());
+    es_readers.extend(fluent_bit);
+    es_readers.push(peer(ns, &[("app.kubernetes.io/name", "log-retention")]));
+    vec![
+        policy(
+            spec,
+            AGENT,
+            selector(&[("app.kubernetes.io/name", AGENT)]),
+            vec![rule_in(senders, &[OTLP_GRPC, OTLP_HTTP])],
+            vec![rule_out(vec![gateway.clone()], &[OTLP_GRPC])],
+        ),
+        policy(
+            spec,
+            GATEWAY,
+            selector(&[("app.kubernetes.io/name", GATEWAY)]),
+            [Some(rule_in(vec![agent], &[OTLP_GRPC, OTLP_HTTP])), prometheus.map(|p| rule_in(vec![p], &[METRICS]))]
+                .into_iter()
+                .flatten()
+                .collect(),
+            [Some(rule_out(vec![es.clone()], &[9200])), jaeger.map(|j| rule_out(vec![j], &[OTLP_GRPC]))]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        policy(
+            spec,
+            "elasticsearch",
+            selector(&[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]),
+            vec![rule_in(es_readers, &[9200]), rule_in(vec![es.clone()], &[9300])],
+            vec![rule_out(vec![es.clone()], &[9300])],
+        ),
+        policy(
+            spec,
+            "kibana",
+            selector(&[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]),
+            operator.map(|o| vec![rule_in(vec![o], &[5601])]).unwrap_or_default(),
+            vec![rule_out(vec![es.clone()], &[9200])],
+        ),
+        policy(
+            spec,
+            "log-retention",
+            selector(&[("app.kubernetes.io/name", "log-retention")]),
+            Vec::new(),
+            vec![rule_out(vec![es], &[9200])],
+        ),
+    ]
+}

@@ -1,0 +1,199 @@
+//! The network layer, the mesh layer and the spec agree on who may call whom: the
+//! (source, destination, port) triples opened by the NetworkPolicies equal those allowed
+//! by the AuthorizationPolicies, and both equal the spec's calls, routes, store clients
+//! and metrics scrapes. Checked on keiko.yaml and on random fleets.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use keiko_manifests::k8s::components;
+use keiko_manifests::spec::validate;
+use keiko_manifests::{Env, Spec};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+type Triple = (String, String, u32);
+
+const PROMETHEUS: &str = "prometheus";
+const GATEWAY: &str = "gateway";
+
+/// The triples the spec itself implies, computed here without the builders' help.
+fn from_spec(spec: &Spec) -> BTreeSet<Triple> {
+    let ns = &spec.platform().namespace;
+    let mut triples = BTreeSet::new();
+    let scraped = spec.addons().values().any(|a| a.chart == "kube-prometheus-stack");
+    for (name, service) in spec.services() {
+        for call in &service.calls {
+            let port = spec.services()[&call.service].ports.iter().find(|p| p.name == call.port).unwrap();
+            triples.insert((format!("{ns}/{name}"), format!("{ns}/{}", call.service), port.port));
+        }
+        for route in &service.routes {
+            let port = service.ports.iter().find(|p| p.name == route.port).unwrap();
+            triples.insert((GATEWAY.to_owned(), format!("{ns}/{name}"), port.port));
+        }
+        if let Some(metrics) = service.ports.iter().find(|p| p.name == "metrics").filter(|_| scraped) {
+            triples.insert((PROMETHEUS.to_owned(), format!("{ns}/{name}"), metrics.port));
+        }
+    }
+    for (name, store) in spec.stateful() {
+        for port in &store.ports {
+            if port.name == "metrics" {
+                if scraped {
+                    triples.insert((PROMETHEUS.to_owned(), format!("{}/{name}", store.namespace), port.port));
+                }
+                continue;
+            }
+            for client in &store.clients {
+                triples.insert((format!("{ns}/{client}"), format!("{}/{name}", store.namespace), port.port));
+            }
+        }
+    }
+    triples
+}
+
+fn objects(spec: &Spec, env: Env, kind: &str) -> Vec<Value> {
+    components(spec, env)
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.objects)
+        .filter(|o| o.kind == kind)
+        .map(|o| o.value)
+        .collect()
+}
+
+fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
+    value.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Who a NetworkPolicy peer is.
+fn network_peer(spec: &Spec, peer: &Value) -> String {
+    let namespace = text(peer, "/namespaceSelector/matchLabels/kubernetes.io~1metadata.name");
+    if namespace == spec.security().gateway.namespace {
+        return GATEWAY.to_owned();
+    }
+    if text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name") == "prometheus" {
+        return PROMETHEUS.to_owned();
+    }
+    format!("{namespace}/{}", text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name"))
+}
+
+/// Ingress triples of the workload NetworkPolicies.
+fn from_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
+    let mut triples = BTreeSet::new();
+    for policy in objects(spec, env, "NetworkPolicy") {
+        let target = text(&policy, "/spec/podSelector/matchLabels/app.kubernetes.io~1name");
+        if target.is_empty() || text(&policy, "/metadata/namespace") == spec.observability().namespace {
+            continue; // namespace defaults and the telemetry pipeline, which serves every workload
+        }
+        let destination = format!("{}/{target}", text(&policy, "/metadata/namespace"));
+        for rule in policy["spec"]["ingress"].as_array().into_iter().flatten() {
+            for peer in rule["from"].as_array().unwrap() {
+                for port in rule["ports"].as_array().unwrap() {
+                    triples.insert((
+                        network_peer(spec, peer),
+                        destination.clone(),
+                        port["port"].as_u64().unwrap() as u32,
+                    ));
+                }
+            }
+        }
+    }
+    triples
+}
+
+/// Egress triples towards platform workloads: the same flows seen from the caller.
+fn egress_of_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
+    let mut triples = BTreeSet::new();
+    for policy in objects(spec, env, "NetworkPolicy") {
+        if text(&policy, "/metadata/namespace") == spec.observability().namespace {
+            continue;
+        }
+        let source = match text(&policy, "/spec/podSelector/matchLabels/app.kubernetes.io~1name") {
+            "" if text(&policy, "/metadata/name") == spec.security().gateway.name => GATEWAY.to_owned(),
+            "" => continue,
+            name => format!("{}/{name}", text(&policy, "/metadata/namespace")),
+        };
+        for rule in policy["spec"]["egress"].as_array().into_iter().flatten() {
+            for peer in rule["to"].as_array().unwrap() {
+                let callee = text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name");
+                let telemetry = text(peer, "/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
+                    == spec.observability().namespace;
+                if callee.is_empty() || telemetry {
+                    continue; // DNS, control plane, telemetry agent, databases, ACME solvers
+                }
+                let destination = network_peer(spec, peer);
+                for port in rule["ports"].as_array().unwrap() {
+                    triples.insert((source.clone(), destination.clone(), port["port"].as_u64().unwrap() as u32));
+                }
+            }
+        }
+    }
+    triples
+}
+
+/// Triples of the workload AuthorizationPolicies.
+fn from_authorization_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
+    let gateway_account =
+        format!("cluster.local/ns/{}/sa/{}-istio", spec.security().gateway.namespace, spec.security().gateway.name);
+    let mut triples = BTreeSet::new();
+    for policy in objects(spec, env, "AuthorizationPolicy") {
+        let target = text(&policy, "/spec/selector/matchLabels/app.kubernetes.io~1name");
+        if target.is_empty() {
+            continue;
+        }
+        let destination = format!("{}/{target}", text(&policy, "/metadata/namespace"));
+        for rule in policy["spec"]["rules"].as_array().into_iter().flatten() {
+            let sources: Vec<String> = match rule["from"].as_array() {
+                None => vec![PROMETHEUS.to_owned()],
+                Some(froms) => froms
+                    .iter()
+                    .flat_map(|f| f["source"]["principals"].as_array().unwrap().iter())
+                    .map(|p| p.as_str().unwrap())
+                    .map(|p| if p == gateway_account { GATEWAY.to_owned() } else { principal_to_workload(p) })
+                    .collect(),
+            };
+            for to in rule["to"].as_array().unwrap() {
+                for port in to["operation"]["ports"].as_array().unwrap() {
+                    for source in &sources {
+                        triples.insert((source.clone(), destination.clone(), port.as_str().unwrap().parse().unwrap()));
+                    }
+                }
+            }
+        }
+    }
+    triples
+}
+
+fn principal_to_workload(principal: &str) -> String {
+    let parts: Vec<&str> = principal.split('/').collect();
+    format!("{}/{}", parts[2], parts[4])
+}
+
+fn assert_layers_agree(spec: &Spec) {
+    let expected = from_spec(spec);
+    for env in Env::ALL {
+        assert_eq!(from_network_policies(spec, env), expected, "{env}: NetworkPolicy ingress");
+        assert_eq!(from_authorization_policies(spec, env), expected, "{env}: AuthorizationPolicies");
+        let callers: BTreeSet<Triple> = expected.iter().filter(|t| t.0 != PROMETHEUS).cloned().collect();
+        assert_eq!(egress_of_network_policies(spec, env), callers, "{env}: NetworkPolicy egress");
+    }
+}
+
+#[test]
+fn the_fleets_network_and_mesh_policies_match_its_call_graph() {
+    let spec = keiko_manifests::load("keiko.yaml", common::KEIKO).unwrap();
+    assert!(!from_spec(&spec).is_empty());
+    assert_layers_agree(&spec);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_fleets_policies_match_their_call_graphs(plan in common::plans()) {
+        let spec = validate(common::fleet(&plan)).map_err(|errors| TestCaseError::fail(format!("{errors:?}")))?;
+        assert_layers_agree(&spec);
+    }
+}

@@ -1,0 +1,129 @@
+//! The generated GitHub Actions workflows: snapshots on the small fixture spec, and the
+//! promises every service's pipeline keeps (branch → environment, SHA tags, registry path,
+//! a set-image step naming a real service and environment, parse-back).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keiko_manifests::github::service_pipeline::{TAG, deploy_job_id, image, workflow};
+use keiko_manifests::github::steps::SET_IMAGE_STEP;
+use keiko_manifests::github::workflow::{Job, Step, Workflow};
+use keiko_manifests::github::{self, DIR, actions, terraform_pipeline};
+use keiko_manifests::{Env, Files, Spec};
+
+fn fixture() -> Spec {
+    let text = include_str!("fixtures/small.yaml");
+    keiko_manifests::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+fn step<'a>(job: &'a Job, name: &str) -> &'a Step {
+    job.steps.iter().find(|step| step.name == name).unwrap_or_else(|| panic!("{}: no step {name}", job.name))
+}
+
+#[test]
+fn service_workflow_snapshot() {
+    let text = github::service_workflow(&fixture(), "learning-service").unwrap().unwrap();
+    snapshot("gh_service_workflow", &text);
+}
+
+#[test]
+fn terraform_workflow_snapshot() {
+    let spec = fixture();
+    let text = github::document("snapshot", &terraform_pipeline::workflow(&spec, Env::Production)).unwrap();
+    snapshot("gh_terraform_production", &text);
+}
+
+#[test]
+fn every_service_deploys_its_sha_from_each_branch_to_that_branchs_environment() {
+    let spec = fixture();
+    for (service, definition) in spec.services() {
+        let pipeline = workflow(&spec, service).unwrap();
+        let expected_image = format!("{}/{}", spec.platform().registry, definition.image.repository);
+        assert_eq!(image(&spec, service).as_deref(), Some(expected_image.as_str()));
+        let build = &pipeline.jobs["build"];
+        assert_eq!(step(build, "Build and push").with["tags"], format!("{expected_image}:{TAG}"), "{service}");
+        assert_eq!(TAG, "${{ github.sha }}");
+        for env in Env::ALL {
+            let branch = &spec.environments().get(env).branch;
+            let push = pipeline.on.push.as_ref().unwrap();
+            assert!(push.branches.contains(branch), "{service}: {branch} does not trigger");
+            let deploy = &pipeline.jobs[&deploy_job_id(env)];
+            let condition = deploy.condition.as_deref().unwrap();
+            assert!(condition.ends_with(&format!("github.ref == 'refs/heads/{branch}'")), "{service}: {condition}");
+            assert_eq!(deploy.environment.as_deref(), Some(env.name()));
+            let set_image = step(deploy, SET_IMAGE_STEP);
+            assert_eq!(set_image.env["TAG"], TAG);
+            assert_eq!(Env::parse(&set_image.env["TARGET_ENV"]), Some(env), "{service}");
+            assert!(spec.services().contains_key(&set_image.env["SERVICE"]), "{service}");
+            assert_eq!(set_image.env["SERVICE"], *service);
+        }
+    }
+}
+
+#[test]
+fn promotion_targets_the_next_environment_only_after_this_stage_passed() {
+    let spec = fixture();
+    let pipeline = workflow(&spec, "learning-service").unwrap();
+    for env in Env::ALL {
+        let Some(next) = env.next() else { continue };
+        let promote = &pipeline.jobs[&format!("promote-to-{next}")];
+        assert!(promote.needs.contains(&deploy_job_id(env)));
+        let set_image = step(promote, SET_IMAGE_STEP);
+        assert_eq!(set_image.env["TARGET_ENV"], next.name());
+        let checkout = &promote.steps[0];
+        assert_eq!(checkout.with["ref"], spec.environments().get(next).branch);
+    }
+}
+
+#[test]
+fn scripts_never_interpolate_expressions_and_actions_are_pinned() {
+    let spec = fixture();
+    let mut workflows: Vec<Workflow> = spec.services().keys().map(|s| workflow(&spec, s).unwrap()).collect();
+    workflows.extend(Env::ALL.map(|env| terraform_pipeline::workflow(&spec, env)));
+    for pipeline in &workflows {
+        for (id, job) in &pipeline.jobs {
+            assert!(!job.runs_on.is_empty(), "{id}");
+            for step in &job.steps {
+                assert!(!step.run.as_deref().unwrap_or_default().contains("${{"), "{}: {}", pipeline.name, step.name);
+                if let Some(uses) = &step.uses {
+                    let pinned = actions::ALL.iter().any(|action| *uses == action.uses() && action.sha.len() == 40);
+                    assert!(pinned, "{uses} is not a pinned action");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_workflow_parses_back_into_the_same_typed_workflow() {
+    let mut files = Files::new();
+    github::render(&fixture(), &mut files).unwrap();
+    let workflows: Vec<_> = files.iter().collect();
+    assert_eq!(workflows.len(), fixture().services().len() + Env::ALL.len());
+    assert!(workflows.iter().all(|(path, _)| path.starts_with(DIR)));
+    for (path, text) in workflows {
+        let parsed: Workflow = serde_saphyr::from_str(text).unwrap_or_else(|error| panic!("{path}: {error}"));
+        assert_eq!(github::document(path, &parsed).unwrap(), text, "{path}");
+    }
+}
+
+#[test]
+fn an_unknown_service_has_no_workflow() {
+    assert_eq!(github::service_workflow(&fixture(), "no-such-service").unwrap(), None);
+}
+
+#[test]
+fn a_platform_repository_outside_github_is_refused_naming_the_field() {
+    let text = include_str!("fixtures/small.yaml")
+        .replace("https://github.com/keikolatam/keiko-platform", "https://git.example.org/keikolatam/keiko-platform");
+    let spec = keiko_manifests::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
+    let error = github::service_workflow(&spec, "learning-service").unwrap_err().to_string();
+    assert!(error.contains("platform.repository must be https://github.com/"), "{error}");
+}
