@@ -1,13 +1,17 @@
 //! `generate`: reads keiko.yaml and rewrites generated/, or checks that it is current;
 //! `set-image` and `promote` change image tags in the spec and regenerate;
-//! `install-workflows` copies a service's CI/CD workflow into its repository.
+//! `install-workflows` copies a service's CI/CD workflow into its repository;
+//! `lint` runs the Kubernetes policy rules over any YAML (docs/policy.md).
 //!
-//! Exit status: 0 success; 1 `--check` found drift; 2 the spec, the arguments or the
-//! requested change are invalid (nothing written); 3 rendering or I/O failed.
+//! Exit status: 0 success; 1 `--check` found drift, or `lint` found an error-level
+//! finding; 2 the spec, the arguments or the requested change are invalid (nothing
+//! written), or `lint` could not read or parse an input; 3 rendering or I/O failed;
+//! 4 the rendered output fails an error-level policy rule (nothing written).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use keiko_generate::{drift, render_all, spec_file, write};
+use keiko_generate::{drift, render_checked, spec_file, write};
+use keiko_manifests::policy::{self, Report};
 use keiko_manifests::spec::edit::{self, TagChange};
 use keiko_manifests::{Env, SpecErrors};
 use std::path::{Path, PathBuf};
@@ -72,6 +76,23 @@ enum Command {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Run the Kubernetes policy rules over YAML files or directories.
+    Lint {
+        /// Files or directories (searched recursively for .yaml and .yml files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// How findings are printed.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+/// An output format of `lint`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
 }
 
 /// An environment on the command line.
@@ -108,11 +129,15 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if let (Some(n), None) = (args.synthetic, &args.command) {
         return synthetic(args, n, started);
     }
+    if let Some(Command::Lint { paths, format }) = &args.command {
+        return lint(paths, *format);
+    }
     let text = std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {}", args.spec.display()))?;
     let file = args.spec.display().to_string();
     let edited = match &args.command {
         None => None,
         Some(Command::InstallWorkflows { service, into }) => return install_workflows(&file, &text, service, into),
+        Some(Command::Lint { .. }) => None,
         Some(Command::SetImage { env, service, tag }) => {
             Some(edit::set_image(&file, &text, service, (*env).into(), tag))
         }
@@ -151,7 +176,10 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
 fn output(args: &Args, spec: &keiko_manifests::Spec, started: Instant) -> anyhow::Result<ExitCode> {
-    let files = render_all(spec).context("rendering failed; nothing was written")?;
+    let (files, policy) = render_checked(spec).context("rendering failed; nothing was written")?;
+    if policy.has_errors() {
+        return Ok(refuse(&policy));
+    }
     if args.check {
         return check(&files, &args.out, started);
     }
@@ -173,7 +201,10 @@ fn apply_edit(
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    let files = render_all(&spec).context("rendering failed; nothing was written")?;
+    let (files, policy) = render_checked(&spec).context("rendering failed; nothing was written")?;
+    if policy.has_errors() {
+        return Ok(refuse(&policy));
+    }
     if changes.is_empty() {
         println!("no tag changed");
     }
@@ -202,6 +233,32 @@ fn install_workflows(file: &str, text: &str, service: &str, into: &Path) -> anyh
     std::fs::write(&path, workflow).with_context(|| format!("cannot write {}", path.display()))?;
     println!("generate: wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the policy findings of output that may not be written.
+fn refuse(report: &Report) -> ExitCode {
+    eprint!("{}", report.findings_text());
+    eprintln!("error: the rendered output fails an error-level policy rule (docs/policy.md); nothing was written");
+    ExitCode::from(4)
+}
+
+/// `generate lint`: findings on stdout, unreadable inputs on stderr.
+fn lint(paths: &[PathBuf], format: Format) -> anyhow::Result<ExitCode> {
+    let (report, errors) = policy::lint(paths);
+    let out = match format {
+        Format::Text => report.text(),
+        Format::Json => report.json()? + "\n",
+        Format::Sarif => report.sarif()? + "\n",
+    };
+    print!("{out}");
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    Ok(ExitCode::from(match (errors.is_empty(), report.has_errors()) {
+        (false, _) => 2,
+        (true, true) => 1,
+        (true, false) => 0,
+    }))
 }
 
 fn invalid(errors: &SpecErrors) -> ExitCode {

@@ -2,7 +2,7 @@
 //!
 //! [`spec::load`] reads keiko.yaml into a validated [`Spec`]; [`render`] turns a spec
 //! into [`Files`] without touching the filesystem. The `generate` binary is the one
-//! place that writes them.
+//! place that writes them, after [`policy::evaluate`] found no error-level finding.
 
 pub mod argocd;
 pub mod backup;
@@ -11,6 +11,7 @@ pub mod github;
 pub mod k8s;
 pub mod observability;
 pub mod output;
+pub mod policy;
 pub mod schema_file;
 pub mod spec;
 pub mod synthetic;

@@ -5,7 +5,7 @@ use crate::crd::argocd::{
     Application, ApplicationDestination, ApplicationSource, ApplicationSourceHelm, ApplicationSpec, Backoff,
     ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
 };
-use crate::k8s::{Component, GATEWAY, OBSERVABILITY, PLATFORM, labels, layout};
+use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels, layout};
 use crate::output::RenderError;
 use crate::spec::addon::Addon;
 use crate::spec::platform::SyncMode;
@@ -37,27 +37,27 @@ pub fn wave(wave: i32) -> BTreeMap<String, String> {
 }
 
 /// The Application of one component's overlay in `env`.
-pub fn component(spec: &Spec, env: Env, component: &Component) -> Application {
-    let wave = match component.name.as_str() {
+pub fn component(spec: &Spec, env: Env, name: &str) -> Application {
+    let wave = match name {
         PLATFORM => PLATFORM_WAVE,
         GATEWAY => GATEWAY_WAVE,
         name if spec.stateful().contains_key(name) => STORES_WAVE,
         _ => SERVICES_WAVE,
     };
-    let namespace = match spec.stateful().get(&component.name) {
+    let namespace = match spec.stateful().get(name) {
         Some(store) => store.namespace.as_str(),
-        None if component.name == GATEWAY => spec.security().gateway.namespace.as_str(),
-        None if component.name == OBSERVABILITY => spec.observability().namespace.as_str(),
+        None if name == GATEWAY => spec.security().gateway.namespace.as_str(),
+        None if name == OBSERVABILITY => spec.observability().namespace.as_str(),
         None => spec.platform().namespace.as_str(),
     };
     let source = ApplicationSource {
         repo_url: spec.platform().repository.clone(),
         target_revision: spec.environments().get(env).branch.clone(),
-        path: Some(format!("generated/{}", layout::overlay_dir(env, &component.name))),
+        path: Some(format!("generated/{}", layout::overlay_dir(env, name))),
         ..Default::default()
     };
-    let ignore = if spec.services().contains_key(&component.name) { controller_owned_fields() } else { Vec::new() };
-    application(spec, env, &component.name, project::SERVICES, wave, source, namespace, ignore)
+    let ignore = if spec.services().contains_key(name) { controller_owned_fields() } else { Vec::new() };
+    application(spec, env, name, project::SERVICES, wave, source, namespace, ignore)
 }
 
 /// The Application of an add-on: its upstream chart at the pinned version, with values

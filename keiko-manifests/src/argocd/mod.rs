@@ -31,8 +31,10 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
     for (name, addon) in spec.addons() {
         objects.push(Object::new(&application::addon(spec, env, name, addon)?)?);
     }
-    for component in k8s::components(spec, env)? {
-        objects.push(Object::new(&application::component(spec, env, &component))?);
+    // Only the components' names matter here: rendering their objects would cost as
+    // much as the Kubernetes layer itself.
+    for part in k8s::parts(spec) {
+        objects.push(Object::new(&application::component(spec, env, part.name()))?);
     }
     Ok(objects)
 }

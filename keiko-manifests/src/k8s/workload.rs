@@ -62,6 +62,11 @@ pub fn objects(
     objects.extend(routes::objects(spec, name, svc, env, &labels)?);
     objects.push(Object::new(&crate::observability::slo::service_monitor(namespace, name, labels.clone()))?);
     objects.push(Object::new(&crate::observability::slo::rules(namespace, name, svc, labels.clone()))?);
+    // The service's dashboard travels with the service, so each Application stays small.
+    if let Some(monitoring) = access::monitoring_namespace(spec) {
+        let dashboard = crate::observability::dashboards::service(spec, name);
+        objects.push(Object::new(&crate::observability::dashboards::config_map(spec, monitoring, &dashboard)?)?);
+    }
     Ok(objects)
 }
 

@@ -22,6 +22,11 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
         Object::new(&collector::config_map(spec, collector::GATEWAY, &collector::gateway_config(spec, env))?)?,
         Object::new(&collector::agent(spec))?,
         Object::new(&collector::gateway(spec, env))?,
+        Object::new(&crate::k8s::autoscaling::pdb(
+            &spec.observability().namespace,
+            collector::GATEWAY,
+            crate::k8s::labels::platform(spec, collector::GATEWAY),
+        ))?,
     ];
     for service in collector::services(spec) {
         objects.push(Object::new(&service)?);
@@ -37,9 +42,6 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
         objects.push(Object::new(&alerting::receivers_secret(spec, monitoring))?);
         objects.push(Object::new(&alerting::config(spec, monitoring))?);
         objects.push(Object::new(&dashboards::config_map(spec, monitoring, &dashboards::overview(spec, env))?)?);
-        for name in spec.services().keys() {
-            objects.push(Object::new(&dashboards::config_map(spec, monitoring, &dashboards::service(spec, name))?)?);
-        }
     }
     if let Some(velero) = spec.addons().values().find(|a| a.chart == "velero") {
         objects.push(Object::new(&crate::backup::storage::velero_secret(spec, &velero.namespace))?);

@@ -1,0 +1,164 @@
+//! Object and namespace rules (KEIKO-K8S-007 to 012): Secrets, labels, disruption
+//! budgets, default-deny NetworkPolicies, mTLS and ArgoCD sync.
+
+use super::{Check, Context, Hit, Rule, Severity, Subject};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The object and namespace rules.
+pub fn rules() -> Vec<Rule> {
+    vec![
+        Rule {
+            id: "KEIKO-K8S-007",
+            severity: Severity::Error,
+            rationale: "secret values in Git leak to everyone who can read the repository",
+            hint: "deliver secrets with an ExternalSecret from the secret manager, never a Secret with data",
+            check: Check::Objects(secret_data),
+        },
+        Rule {
+            id: "KEIKO-K8S-008",
+            severity: Severity::Error,
+            rationale: "the recommended labels let tools and people find an object's owner and app",
+            hint: "set app.kubernetes.io/name, app.kubernetes.io/part-of and app.kubernetes.io/managed-by",
+            check: Check::Objects(recommended_labels),
+        },
+        Rule {
+            id: "KEIKO-K8S-009",
+            severity: Severity::Error,
+            rationale: "without a PodDisruptionBudget a node drain can stop every replica at once",
+            hint: "add a PodDisruptionBudget whose selector matches the workload's pods",
+            check: Check::Objects(disruption_budgets),
+        },
+        Rule {
+            id: "KEIKO-K8S-010",
+            severity: Severity::Error,
+            rationale: "without a default-deny NetworkPolicy every pod may reach and be reached by anything",
+            hint: "add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules",
+            check: Check::Objects(default_deny),
+        },
+        Rule {
+            id: "KEIKO-K8S-011",
+            severity: Severity::Error,
+            rationale: "mesh traffic must be mutually authenticated and encrypted",
+            hint: "add a namespace-wide PeerAuthentication with mtls.mode STRICT",
+            check: Check::Objects(strict_mtls),
+        },
+        Rule {
+            id: "KEIKO-K8S-012",
+            severity: Severity::Error,
+            rationale: "GitOps holds only if ArgoCD removes what Git removed and reverts changes made by hand",
+            hint: "set spec.syncPolicy.automated.prune and selfHeal to true (a warning when the environment syncs manually)",
+            check: Check::Objects(argocd_sync),
+        },
+    ]
+}
+
+fn secret_data(subjects: &[Subject], _: &Context) -> Vec<Hit> {
+    let with_data =
+        |s: &&Subject| s.kind == "Secret" && (has_entries(&s.value, "data") || has_entries(&s.value, "stringData"));
+    indexed(subjects)
+        .filter(|(_, s)| with_data(s))
+        .map(|(i, _)| Hit::new(i, "Secret carries data or stringData"))
+        .collect()
+}
+
+fn has_entries(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_object).is_some_and(|map| !map.is_empty())
+}
+
+fn indexed(subjects: &[Subject]) -> impl Iterator<Item = (usize, &Subject)> {
+    subjects.iter().enumerate()
+}
+
+fn recommended_labels(subjects: &[Subject], _: &Context) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (index, subject) in indexed(subjects) {
+        for label in ["app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"] {
+            if subject.label(label).is_none_or(str::is_empty) {
+                hits.push(Hit::new(index, format!("label {label} is not set")));
+            }
+        }
+    }
+    hits
+}
+
+/// Whether every `matchLabels` entry of a label selector is among `labels`.
+fn selects(selector: Option<&Value>, labels: Option<&Value>) -> bool {
+    let Some(wanted) = selector.and_then(|s| s.get("matchLabels")).and_then(Value::as_object) else {
+        return false;
+    };
+    !wanted.is_empty() && wanted.iter().all(|(key, value)| labels.and_then(|l| l.get(key)) == Some(value))
+}
+
+fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
+    let budgets: Vec<&Subject> = subjects.iter().filter(|s| s.kind == "PodDisruptionBudget").collect();
+    let mut hits = Vec::new();
+    for (index, subject) in indexed(subjects) {
+        if !matches!(subject.kind.as_str(), "Deployment" | "Rollout" | "StatefulSet") {
+            continue;
+        }
+        let replicas = subject.value.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1);
+        let pod_labels = subject.value.pointer("/spec/template/metadata/labels");
+        let covered = budgets.iter().any(|budget| {
+            budget.namespace == subject.namespace && selects(budget.value.pointer("/spec/selector"), pod_labels)
+        });
+        if replicas > 1 && !covered {
+            hits.push(Hit::new(index, format!("{replicas} replicas and no PodDisruptionBudget selects its pods")));
+        }
+    }
+    hits
+}
+
+/// Namespaces with an object of `kind` in them for which `holds` is true.
+fn namespaces_with<'a>(subjects: &'a [Subject], kind: &str, holds: impl Fn(&Value) -> bool) -> BTreeSet<&'a str> {
+    subjects.iter().filter(|s| s.kind == kind && holds(&s.value)).map(|s| s.namespace.as_str()).collect()
+}
+
+fn is_default_deny(policy: &Value) -> bool {
+    let empty_selector = policy.pointer("/spec/podSelector").and_then(Value::as_object).is_some_and(|m| m.is_empty());
+    let types = policy.pointer("/spec/policyTypes").and_then(Value::as_array);
+    let denies = |kind: &str, rules: &str| {
+        types.is_some_and(|t| t.iter().any(|v| v.as_str() == Some(kind)))
+            && policy.pointer(&format!("/spec/{rules}")).and_then(Value::as_array).is_none_or(Vec::is_empty)
+    };
+    empty_selector && denies("Ingress", "ingress") && denies("Egress", "egress")
+}
+
+fn default_deny(subjects: &[Subject], _: &Context) -> Vec<Hit> {
+    let denied = namespaces_with(subjects, "NetworkPolicy", is_default_deny);
+    indexed(subjects)
+        .filter(|(_, s)| s.kind == "Namespace" && !denied.contains(s.name.as_str()))
+        .map(|(i, _)| Hit::new(i, "no default-deny NetworkPolicy (ingress and egress) in this namespace"))
+        .collect()
+}
+
+fn is_strict_namespace_wide(peer: &Value) -> bool {
+    peer.pointer("/spec/selector").is_none()
+        && peer.pointer("/spec/mtls/mode").and_then(Value::as_str) == Some("STRICT")
+}
+
+fn strict_mtls(subjects: &[Subject], _: &Context) -> Vec<Hit> {
+    let strict = namespaces_with(subjects, "PeerAuthentication", is_strict_namespace_wide);
+    let in_mesh = |s: &Subject| {
+        s.label("istio-injection") == Some("enabled") || s.label("istio.io/dataplane-mode") == Some("ambient")
+    };
+    indexed(subjects)
+        .filter(|(_, s)| s.kind == "Namespace" && in_mesh(s) && !strict.contains(s.name.as_str()))
+        .map(|(i, _)| Hit::new(i, "mesh namespace without a namespace-wide PeerAuthentication in STRICT mode"))
+        .collect()
+}
+
+fn argocd_sync(subjects: &[Subject], context: &Context) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (index, subject) in indexed(subjects).filter(|(_, s)| s.kind == "Application") {
+        let manual = subject.env().is_some_and(|env| context.manual_sync.contains(&env));
+        for field in ["prune", "selfHeal"] {
+            let pointer = format!("/spec/syncPolicy/automated/{field}");
+            if subject.value.pointer(&pointer) != Some(&Value::Bool(true)) {
+                let message = format!("spec.syncPolicy.automated.{field} is not true");
+                hits.push(Hit { subject: index, message, warning_only: manual });
+            }
+        }
+    }
+    hits
+}

@@ -1,0 +1,298 @@
+//! The policy engine: rules with stable IDs evaluated over Kubernetes objects (as JSON
+//! values, so generated and hand-written manifests are checked alike) and over the spec.
+//!
+//! [`evaluate`] checks everything `generate` renders; [`evaluate_objects`] is what
+//! `generate lint` runs on any YAML. Exemptions come only from `security.exemptions`
+//! in the spec or from a `keiko.io/exempt-<RULE-ID>: <reason>` annotation.
+
+pub mod cluster_rules;
+pub mod k8s_rules;
+pub mod report;
+pub mod report_sarif;
+pub mod spec_rules;
+pub mod terraform_rules;
+pub mod yaml_input;
+
+pub use report::{Exempted, Finding, Note, Report};
+
+use crate::Files;
+use crate::spec::platform::SyncMode;
+use crate::spec::security::Exemption;
+use crate::spec::{Env, RawSpec, Spec};
+use serde::Serialize;
+use serde_json::Value;
+
+/// How serious a failed rule is: errors stop `generate`, warnings are only reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The output must not be written.
+    Error,
+    /// Reported, never blocking.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One policy rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The stable ID (`KEIKO-K8S-001`).
+    pub id: &'static str,
+    /// How serious a failure is.
+    pub severity: Severity,
+    /// Why the rule exists, in one line.
+    pub rationale: &'static str,
+    /// How to fix a failure, in one line.
+    pub hint: &'static str,
+    /// What the rule looks at.
+    pub check: Check,
+}
+
+/// The input a rule inspects.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// Kubernetes objects, all at once (rules may relate objects to each other).
+    Objects(fn(&[Subject], &Context) -> Vec<Hit>),
+    /// The spec as written.
+    Spec(fn(&RawSpec) -> Vec<SpecHit>),
+    /// The rendered Terraform files.
+    Terraform(fn(&[terraform_rules::TfFile]) -> Vec<terraform_rules::TfHit>),
+}
+
+/// A failure of an object rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The index of the failing object in the evaluated slice.
+    pub subject: usize,
+    /// What is wrong, naming the field.
+    pub message: String,
+    /// Report as a warning even if the rule is an error (e.g. manual sync).
+    pub warning_only: bool,
+}
+
+impl Hit {
+    /// A failure at the rule's own severity.
+    pub fn new(subject: usize, message: impl Into<String>) -> Hit {
+        Hit { subject, message: message.into(), warning_only: false }
+    }
+}
+
+/// A failure of a spec rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecHit {
+    /// The spec path (`backups.database_schedule`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A Kubernetes object read from a file, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    /// The file, relative to `generated/` or as given on the command line.
+    pub file: String,
+    /// The 1-based document index within the file.
+    pub document: usize,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.namespace`, empty when unset.
+    pub namespace: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// The whole object.
+    pub value: Value,
+}
+
+impl Subject {
+    /// Reads an object's identity; `None` when `value` has no `apiVersion`, `kind` and
+    /// `metadata.name` (not a Kubernetes object).
+    pub fn from_value(file: &str, document: usize, value: Value) -> Option<Subject> {
+        let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+        text("/apiVersion")?;
+        let kind = text("/kind")?;
+        let name = text("/metadata/name")?;
+        let namespace = text("/metadata/namespace").unwrap_or_default();
+        Some(Subject { file: file.to_owned(), document, kind, namespace, name, value })
+    }
+
+    /// A label's value.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.value.pointer("/metadata/labels").and_then(|labels| labels.get(key)).and_then(Value::as_str)
+    }
+
+    /// An annotation's value.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.value.pointer("/metadata/annotations").and_then(|notes| notes.get(key)).and_then(Value::as_str)
+    }
+
+    /// The environment the file belongs to: a path segment named `dev`, `staging` or
+    /// `production` (`k8s/overlays/dev/…`, `argocd/production/…`); `None` for the base.
+    pub fn env(&self) -> Option<Env> {
+        self.file.split('/').find_map(Env::parse)
+    }
+}
+
+/// What object rules know beyond the objects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The approved image registry (`platform.registry`); unknown when linting alone.
+    pub registry: Option<String>,
+    /// Environments whose ArgoCD sync is manual.
+    pub manual_sync: Vec<Env>,
+}
+
+impl Context {
+    /// The context the spec gives.
+    pub fn from_spec(spec: &Spec) -> Context {
+        let manual_sync =
+            spec.environments().iter().filter(|(_, e)| e.sync == SyncMode::Manual).map(|(env, _)| env).collect();
+        Context { registry: Some(spec.platform().registry.clone()), manual_sync }
+    }
+}
+
+/// The file spec rules report against.
+pub const SPEC_FILE: &str = "keiko.yaml";
+
+/// Every rule, in ID order.
+pub fn rules() -> Vec<Rule> {
+    let mut all = k8s_rules::rules();
+    all.extend(cluster_rules::rules());
+    all.extend(spec_rules::rules());
+    all.extend(terraform_rules::rules());
+    all
+}
+
+/// Whether `path` (relative to `generated/`) holds objects the policy checks.
+pub fn is_checked_file(path: &str) -> bool {
+    (path.starts_with("k8s/base/") || path.starts_with("argocd/")) && path.ends_with(".yaml")
+}
+
+/// Evaluates every rule on the rendered Kubernetes and ArgoCD files and on the spec.
+pub fn evaluate(spec: &Spec, files: &Files) -> Report {
+    let mut subjects = Vec::new();
+    let mut notes = Vec::new();
+    for (path, text) in files.iter().filter(|(path, _)| is_checked_file(path)) {
+        match yaml_input::subjects(path, text) {
+            Ok(read) => {
+                subjects.extend(read.subjects);
+                notes.extend(read.notes);
+            }
+            Err(error) => notes.push(Note { file: path.to_owned(), document: 0, message: error.to_string() }),
+        }
+    }
+    let exemptions = &spec.security().exemptions;
+    let mut report = evaluate_objects(&subjects, &Context::from_spec(spec), exemptions);
+    report.notes.extend(notes);
+    report.merge(evaluate_spec(spec.raw()));
+    let mut tf_files = Vec::new();
+    for (path, text) in files.iter().filter(|(path, _)| path.starts_with("terraform/") && path.ends_with(".tf")) {
+        match terraform_rules::parse(path, text) {
+            Ok(file) => tf_files.push(file),
+            Err(message) => report.notes.push(Note { file: path.to_owned(), document: 0, message }),
+        }
+    }
+    report.merge(evaluate_terraform(&tf_files, exemptions));
+    report.sort();
+    report
+}
+
+/// Evaluates the Terraform rules, honouring spec exemptions (kind `Terraform`).
+pub fn evaluate_terraform(files: &[terraform_rules::TfFile], exemptions: &[Exemption]) -> Report {
+    let mut report = Report::default();
+    for rule in rules() {
+        let Check::Terraform(check) = rule.check else { continue };
+        for hit in check(files) {
+            let Some(file) = files.get(hit.file) else { continue };
+            let finding = Finding {
+                rule_id: rule.id.to_owned(),
+                severity: rule.severity,
+                file: file.path.clone(),
+                document: 1,
+                kind: "Terraform".to_owned(),
+                namespace: String::new(),
+                name: hit.name,
+                message: hit.message,
+            };
+            report.push(finding, spec_exemption(exemptions, rule.id, "Terraform"));
+        }
+    }
+    report.sort();
+    report
+}
+
+/// Evaluates the spec rules on a spec as written, honouring its exemptions.
+pub fn evaluate_spec(spec: &RawSpec) -> Report {
+    let exemptions = &spec.security.exemptions;
+    let mut report = Report::default();
+    for rule in rules() {
+        if let Check::Spec(check) = rule.check {
+            for hit in check(spec) {
+                let finding = Finding {
+                    rule_id: rule.id.to_owned(),
+                    severity: rule.severity,
+                    file: SPEC_FILE.to_owned(),
+                    document: 1,
+                    kind: "Spec".to_owned(),
+                    namespace: String::new(),
+                    name: hit.field,
+                    message: hit.message,
+                };
+                report.push(finding, spec_exemption(exemptions, rule.id, "Spec"));
+            }
+        }
+    }
+    report.sort();
+    report
+}
+
+/// Evaluates the object rules on `subjects`, honouring spec `exemptions` and annotations.
+pub fn evaluate_objects(subjects: &[Subject], context: &Context, exemptions: &[Exemption]) -> Report {
+    let mut report = Report::default();
+    for rule in rules() {
+        let Check::Objects(check) = rule.check else { continue };
+        for hit in check(subjects, context) {
+            let Some(subject) = subjects.get(hit.subject) else { continue };
+            let severity = if hit.warning_only { Severity::Warning } else { rule.severity };
+            let finding = Finding {
+                rule_id: rule.id.to_owned(),
+                severity,
+                file: subject.file.clone(),
+                document: subject.document,
+                kind: subject.kind.clone(),
+                namespace: subject.namespace.clone(),
+                name: subject.name.clone(),
+                message: hit.message,
+            };
+            let annotation = subject.annotation(&format!("keiko.io/exempt-{}", rule.id)).map(str::to_owned);
+            report.push(finding, annotation.or_else(|| spec_exemption(exemptions, rule.id, &subject.kind)));
+        }
+    }
+    report.sort();
+    report
+}
+
+/// `generate lint`: reads `paths` and runs the object rules with no spec (so the
+/// registry is not checked); returns the report and the inputs that could not be read.
+pub fn lint(paths: &[std::path::PathBuf]) -> (Report, Vec<yaml_input::InputError>) {
+    let (read, errors) = yaml_input::read_paths(paths);
+    let mut report = evaluate_objects(&read.subjects, &Context::default(), &[]);
+    report.notes.extend(read.notes);
+    report.sort();
+    (report, errors)
+}
+
+fn spec_exemption(exemptions: &[Exemption], rule: &str, kind: &str) -> Option<String> {
+    exemptions
+        .iter()
+        .find(|e| e.check == rule && (e.kinds.is_empty() || e.kinds.iter().any(|k| k == kind)))
+        .map(|e| e.reason.clone())
+}
