@@ -3,12 +3,12 @@
 
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
+use crate::k8s::network_policy::{dns_egress, port};
 use crate::spec::Spec;
 use k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 /// The label every backup and drill pod carries.
@@ -25,28 +25,12 @@ pub fn pod_labels(spec: &Spec, name: &str) -> BTreeMap<String, String> {
 
 /// Egress of backup pods.
 pub fn policy(spec: &Spec, namespace: &str) -> NetworkPolicy {
-    let port = |protocol: &str, number: i32| NetworkPolicyPort {
-        protocol: Some(protocol.to_owned()),
-        port: Some(IntOrString::Int(number)),
-        end_port: None,
-    };
     let public = NetworkPolicyPeer {
         ip_block: Some(IPBlock {
             cidr: "0.0.0.0/0".to_owned(),
             except: Some(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(str::to_owned).to_vec()),
         }),
         ..Default::default()
-    };
-    let dns = NetworkPolicyPeer {
-        namespace_selector: Some(LabelSelector {
-            match_labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), "kube-system".to_owned())])),
-            ..Default::default()
-        }),
-        pod_selector: Some(LabelSelector {
-            match_labels: Some(BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())])),
-            ..Default::default()
-        }),
-        ip_block: None,
     };
     NetworkPolicy {
         metadata: object_meta("backup-jobs", namespace, labels::platform(spec, "backup-jobs")),
@@ -58,7 +42,7 @@ pub fn policy(spec: &Spec, namespace: &str) -> NetworkPolicy {
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
             ingress: Some(Vec::new()),
             egress: Some(vec![
-                NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(vec![port("UDP", 53), port("TCP", 53)]) },
+                dns_egress(),
                 NetworkPolicyEgressRule {
                     to: Some(vec![public]),
                     ports: Some(vec![port("TCP", 5432), port("TCP", 443)]),

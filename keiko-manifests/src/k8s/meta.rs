@@ -25,3 +25,22 @@ pub fn fingerprint(parts: &[&str]) -> String {
     }
     format!("{hash:016x}")
 }
+
+/// CPU and memory quantities, as requests, limits or defaults take them.
+pub fn quantities(
+    cpu: &str,
+    memory: &str,
+) -> std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity> {
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    BTreeMap::from([("cpu".to_owned(), Quantity(cpu.to_owned())), ("memory".to_owned(), Quantity(memory.to_owned()))])
+}
+
+/// Requests and limits as the spec gives them.
+pub fn requirements(resources: &crate::spec::service::Resources) -> k8s_openapi::api::core::v1::ResourceRequirements {
+    let (requests, limits) = (&resources.requests, &resources.limits);
+    k8s_openapi::api::core::v1::ResourceRequirements {
+        requests: Some(quantities(&requests.cpu, &requests.memory)),
+        limits: Some(quantities(&limits.cpu, &limits.memory)),
+        ..Default::default()
+    }
+}

@@ -100,7 +100,8 @@ fn peer_selector(spec: &Spec, peer: &Peer) -> NetworkPolicyPeer {
     pods_in(&namespace, pods)
 }
 
-fn pods_in(namespace: &str, pods: BTreeMap<String, String>) -> NetworkPolicyPeer {
+/// The pods with labels `pods` in the namespace named `namespace`.
+pub fn pods_in(namespace: &str, pods: BTreeMap<String, String>) -> NetworkPolicyPeer {
     NetworkPolicyPeer {
         namespace_selector: Some(LabelSelector {
             match_labels: Some(BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), namespace.to_owned())])),
@@ -115,16 +116,21 @@ fn tcp_ports(ports: &[u32]) -> Vec<NetworkPolicyPort> {
     ports.iter().map(|p| port("TCP", i32::try_from(*p).unwrap_or(i32::MAX))).collect()
 }
 
-fn port(protocol: &str, number: i32) -> NetworkPolicyPort {
+/// One port of one protocol.
+pub fn port(protocol: &str, number: i32) -> NetworkPolicyPort {
     NetworkPolicyPort { protocol: Some(protocol.to_owned()), port: Some(IntOrString::Int(number)), end_port: None }
+}
+
+/// Name resolution: the cluster DNS on port 53, UDP and TCP.
+pub fn dns_egress() -> NetworkPolicyEgressRule {
+    let dns = pods_in("kube-system", BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]));
+    NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(vec![port("UDP", 53), port("TCP", 53)]) }
 }
 
 /// DNS, the telemetry agent, the mesh control plane, and the managed PostgreSQL service
 /// when there is one.
 fn platform_egress(spec: &Spec, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
-    let dns = pods_in("kube-system", BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]));
-    let mut rules =
-        vec![NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(vec![port("UDP", 53), port("TCP", 53)]) }];
+    let mut rules = vec![dns_egress()];
     let collector = pods_in(&spec.observability().namespace, labels::selector(crate::observability::collector::AGENT));
     let otlp = [crate::observability::collector::OTLP_GRPC, crate::observability::collector::OTLP_HTTP];
     rules.push(NetworkPolicyEgressRule {

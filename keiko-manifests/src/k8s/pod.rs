@@ -10,7 +10,6 @@ use k8s_openapi::api::core::v1::{
     LifecycleHandler, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
     SleepAction, TopologySpreadConstraint, Volume, VolumeMount,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
@@ -198,15 +197,7 @@ pub fn container_port(name: &str, port: u32) -> ContainerPort {
 
 /// Requests and limits as the spec gives them for `env`.
 fn resources(service: &Service, env: Env) -> ResourceRequirements {
-    let given = service.resources.get(env);
-    let amounts = |a: &crate::spec::service::ResourceAmounts| {
-        BTreeMap::from([("cpu".to_owned(), Quantity(a.cpu.clone())), ("memory".to_owned(), Quantity(a.memory.clone()))])
-    };
-    ResourceRequirements {
-        requests: Some(amounts(&given.requests)),
-        limits: Some(amounts(&given.limits)),
-        ..Default::default()
-    }
+    super::meta::requirements(service.resources.get(env))
 }
 
 fn http_probe(health: &Health, path: &str, failure_threshold: i32) -> Probe {

@@ -87,12 +87,7 @@ pub fn resource_quota(spec: &Spec, namespace: &str, env: Env) -> ResourceQuota {
 /// Defaults for containers that set no resources (none of ours; injected or debug
 /// containers), so the quota never rejects them for lack of numbers.
 pub fn limit_range(spec: &Spec, namespace: &str) -> LimitRange {
-    let amounts = |cpu: &str, memory: &str| {
-        BTreeMap::from([
-            ("cpu".to_owned(), Quantity(cpu.to_owned())),
-            ("memory".to_owned(), Quantity(memory.to_owned())),
-        ])
-    };
+    let amounts = super::meta::quantities;
     LimitRange {
         metadata: object_meta("defaults", namespace, labels::platform(spec, "defaults")),
         spec: Some(LimitRangeSpec {

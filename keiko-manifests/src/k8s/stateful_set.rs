@@ -122,19 +122,11 @@ fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProf
 }
 
 fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProfile) -> Container {
-    let given = store.resources.get(env);
-    let amounts = |a: &crate::spec::service::ResourceAmounts| {
-        BTreeMap::from([("cpu".to_owned(), Quantity(a.cpu.clone())), ("memory".to_owned(), Quantity(a.memory.clone()))])
-    };
     Container {
         name: name.to_owned(),
         image: Some(store.image.clone()),
         ports: Some(store.ports.iter().map(|p| pod::container_port(&p.name, p.port)).collect()),
-        resources: Some(ResourceRequirements {
-            requests: Some(amounts(&given.requests)),
-            limits: Some(amounts(&given.limits)),
-            ..Default::default()
-        }),
+        resources: Some(super::meta::requirements(store.resources.get(env))),
         liveness_probe: Some(engine.liveness.clone()),
         readiness_probe: Some(engine.readiness.clone()),
         lifecycle: Some(pod::pre_stop_sleep()),

@@ -16,7 +16,6 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
     ResourceRequirements, SecretVolumeSource, Service, ServicePort, ServiceSpec, Volume, VolumeMount,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
@@ -178,9 +177,7 @@ pub fn config_map(spec: &Spec, name: &str, config: &Config) -> Result<ConfigMap,
 
 /// The collector container with its config, probes and hardened context.
 fn container(spec: &Spec, name: &str, memory: &str, extra_env: Vec<EnvVar>) -> Container {
-    let amounts = |cpu: &str, mem: &str| {
-        BTreeMap::from([("cpu".to_owned(), Quantity(cpu.to_owned())), ("memory".to_owned(), Quantity(mem.to_owned()))])
-    };
+    let amounts = crate::k8s::meta::quantities;
     let probe = Probe {
         http_get: Some(HTTPGetAction {
             path: Some("/".to_owned()),

@@ -50,10 +50,7 @@ fn hardened_pod(uid: i64, container: Container) -> PodTemplateSpec {
 }
 
 fn resources(cpu: &str, memory: &str) -> ResourceRequirements {
-    let amounts = BTreeMap::from([
-        ("cpu".to_owned(), Quantity(cpu.to_owned())),
-        ("memory".to_owned(), Quantity(memory.to_owned())),
-    ]);
+    let amounts = crate::k8s::meta::quantities(cpu, memory);
     ResourceRequirements { requests: Some(amounts.clone()), limits: Some(amounts), ..Default::default() }
 }
 

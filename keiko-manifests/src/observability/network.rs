@@ -46,16 +46,6 @@ fn ports(numbers: &[u16]) -> Vec<NetworkPolicyPort> {
         .collect()
 }
 
-fn dns() -> NetworkPolicyEgressRule {
-    let mut rule_ports = ports(&[53]);
-    rule_ports.push(NetworkPolicyPort {
-        protocol: Some("UDP".to_owned()),
-        port: Some(IntOrString::Int(53)),
-        end_port: None,
-    });
-    NetworkPolicyEgressRule { to: Some(vec![peer("kube-system", &[("k8s-app", "kube-dns")])]), ports: Some(rule_ports) }
-}
-
 fn policy(
     spec: &Spec,
     name: &str,
@@ -63,7 +53,7 @@ fn policy(
     ingress: Vec<NetworkPolicyIngressRule>,
     mut egress: Vec<NetworkPolicyEgressRule>,
 ) -> NetworkPolicy {
-    egress.push(dns());
+    egress.push(crate::k8s::network_policy::dns_egress());
     NetworkPolicy {
         metadata: object_meta(name, &spec.observability().namespace, labels::platform(spec, name)),
         spec: Some(NetworkPolicySpec {
