@@ -84,7 +84,7 @@ pub fn for_chart(spec: &Spec, env: Env, addon: &Addon) -> Result<Value, String> 
         "kube-prometheus-stack" => to_value(super::charts::kube_prometheus_stack(env)),
         "jaeger" => to_value(super::charts::jaeger()),
         "eck-operator" => to_value(super::charts::eck_operator()),
-        "fluent-bit" => to_value(super::charts::fluent_bit()),
+        "fluent-bit" => to_value(super::charts::fluent_bit(spec)),
         "velero" => to_value(super::charts::velero(spec, env)),
         "vpa" => to_value(super::charts::vpa()),
         other => {

@@ -33,6 +33,7 @@ pub mod security;
 pub mod service;
 pub mod service_account;
 pub mod stateful_set;
+pub mod store_config;
 pub mod workload;
 
 pub use object::Object;

@@ -12,8 +12,9 @@ use crate::spec::stateful::{Engine, StatefulComponent};
 use crate::spec::{Env, Spec};
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, HTTPGetAction, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements, TCPSocketAction, Volume, VolumeMount, VolumeResourceRequirements,
+    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, HTTPGetAction, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, TCPSocketAction, Volume,
+    VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -70,7 +71,9 @@ pub fn objects(
     let flows = flows.touching(&me).to_vec();
     let mut objects = vec![
         Object::new(&super::service_account::service_account(ns, name, false, labels.clone()))?,
-        Object::new(&service::headless(ns, name, &store.ports, labels.clone()))?,
+        // The headless Service is for peer discovery only: without the metrics port, the
+        // ServiceMonitor scrapes each pod once, through the client Service.
+        Object::new(&service::headless(ns, name, &peer_ports(store), labels.clone()))?,
         Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
         Object::new(&stateful_set(name, store, env, labels.clone()))?,
         Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
@@ -78,7 +81,11 @@ pub fn objects(
         Object::new(&super::mesh::authorization(spec, &me, &flows, labels.clone()))?,
     ];
     if let Some(metrics) = store.ports.iter().find(|p| p.name == crate::spec::service::METRICS_PORT) {
-        objects.push(Object::new(&super::mesh::metrics_in_plain_text(&me, metrics.port, labels))?);
+        objects.push(Object::new(&super::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
+    }
+    if let Some(config) = super::store_config::config_map(name, store, labels.clone())? {
+        objects.push(Object::new(&config)?);
+        objects.push(Object::new(&crate::observability::slo::service_monitor(ns, name, labels))?);
     }
     Ok(objects)
 }
@@ -111,7 +118,7 @@ fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProf
         service_account_name: Some(name.to_owned()),
         automount_service_account_token: Some(false),
         containers: vec![main_container(name, store, env, engine), log_sidecar()],
-        volumes: Some(vec![security::tmp_volume(), scratch("logs")]),
+        volumes: Some(volumes(name, store)),
         security_context: Some(security::pod_security(engine.uid)),
         termination_grace_period_seconds: Some(120),
         node_selector: Some(pod::applications_pool()),
@@ -119,6 +126,42 @@ fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProf
         enable_service_links: Some(false),
         ..Default::default()
     }
+}
+
+fn peer_ports(store: &StatefulComponent) -> Vec<crate::spec::service::Port> {
+    store.ports.iter().filter(|p| p.name != crate::spec::service::METRICS_PORT).cloned().collect()
+}
+
+/// Scratch space, logs, and the engine's configuration file when it has one.
+fn volumes(name: &str, store: &StatefulComponent) -> Vec<Volume> {
+    let mut volumes = vec![security::tmp_volume(), scratch("logs")];
+    if store.engine == Engine::Clickhouse {
+        volumes.push(Volume {
+            name: "config".to_owned(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: super::store_config::name(name),
+                optional: Some(true),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+    volumes
+}
+
+fn main_mounts(store: &StatefulComponent, engine: &EngineProfile) -> Vec<VolumeMount> {
+    let mut mounts = vec![mount("data", engine.data_path), mount("logs", engine.log_path), security::tmp_mount()];
+    if store.engine == Engine::Clickhouse {
+        // One file into the image's config.d, which keeps its own files.
+        mounts.push(VolumeMount {
+            name: "config".to_owned(),
+            mount_path: super::store_config::CLICKHOUSE_CONFIG_FILE.to_owned(),
+            sub_path: Some(super::store_config::KEY.to_owned()),
+            read_only: Some(true),
+            ..Default::default()
+        });
+    }
+    mounts
 }
 
 fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProfile) -> Container {
@@ -131,11 +174,7 @@ fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &Engi
         readiness_probe: Some(engine.readiness.clone()),
         lifecycle: Some(pod::pre_stop_sleep()),
         security_context: Some(security::container_security()),
-        volume_mounts: Some(vec![
-            mount("data", engine.data_path),
-            mount("logs", engine.log_path),
-            security::tmp_mount(),
-        ]),
+        volume_mounts: Some(main_mounts(store, engine)),
         ..Default::default()
     }
 }

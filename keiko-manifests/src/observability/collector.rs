@@ -14,7 +14,7 @@ use crate::spec::{Env, Spec};
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, SecretVolumeSource, Service, ServicePort, ServiceSpec, Volume, VolumeMount,
+    ResourceRequirements, SecretVolumeSource, Service, ServicePort, ServiceSpec, Toleration, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -244,9 +244,15 @@ fn pod_template(spec: &Spec, name: &str, container: Container, mut volumes: Vec<
     }
 }
 
-/// The agent DaemonSet on every application node.
+/// The agent DaemonSet on every node.
 pub fn agent(spec: &Spec) -> DaemonSet {
-    let template = pod_template(spec, AGENT, container(spec, AGENT, "256Mi", Vec::new()), Vec::new());
+    let mut template = pod_template(spec, AGENT, container(spec, AGENT, "256Mi", Vec::new()), Vec::new());
+    // Every node, system pool included: the node-local Service needs an agent wherever a
+    // sender runs (Fluent Bit runs everywhere).
+    if let Some(pod) = template.spec.as_mut() {
+        pod.node_selector = None;
+        pod.tolerations = Some(vec![Toleration { operator: Some("Exists".to_owned()), ..Default::default() }]);
+    }
     DaemonSet {
         metadata: object_meta(AGENT, &spec.observability().namespace, labels::platform(spec, AGENT)),
         spec: Some(DaemonSetSpec {

@@ -68,14 +68,15 @@ fn policy(
 /// Every policy of the observability namespace.
 pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
     let ns = spec.observability().namespace.as_str();
-    let senders: Vec<NetworkPolicyPeer> =
+    let mut senders: Vec<NetworkPolicyPeer> =
         namespace::names(spec).iter().filter(|n| namespace::in_mesh(spec, n)).map(|n| peer(n, &[])).collect();
     let agent = peer(ns, &[("app.kubernetes.io/name", AGENT)]);
     let gateway = peer(ns, &[("app.kubernetes.io/name", GATEWAY)]);
     let es = peer(ns, &[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]);
     let kibana = peer(ns, &[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]);
     let operator = spec.addons().values().find(|a| a.chart == "eck-operator").map(|a| peer(&a.namespace, &[]));
-    let fluent_bit = spec.addons().values().find(|a| a.chart == "fluent-bit").map(|a| peer(&a.namespace, &[]));
+    // Fluent Bit forwards every node's container logs to the agent over OTLP.
+    senders.extend(spec.addons().values().filter(|a| a.chart == "fluent-bit").map(|a| peer(&a.namespace, &[])));
     let prometheus = monitoring_namespace(spec).map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
     let jaeger = spec.addons().values().find(|a| a.chart == "jaeger").map(|a| peer(&a.namespace, &[]));
     let rule_in = |from: Vec<NetworkPolicyPeer>, numbers: &[u16]| NetworkPolicyIngressRule {
@@ -88,7 +89,6 @@ pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
     };
     let mut es_readers = vec![gateway.clone(), kibana.clone()];
     es_readers.extend(operator.clone());
-    es_readers.extend(fluent_bit);
     es_readers.push(peer(ns, &[("app.kubernetes.io/name", "log-retention")]));
     vec![
         policy(

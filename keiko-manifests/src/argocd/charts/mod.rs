@@ -1,11 +1,13 @@
 //! Typed values of each supported chart, grouped by what the add-ons do.
 
 mod delivery;
+mod logs;
 mod mesh;
 mod observability;
 mod operations;
 
 pub use delivery::{argo_cd, argo_rollouts, cert_manager, external_secrets};
+pub use logs::fluent_bit;
 pub use mesh::{istio_base, istio_cni, istiod};
-pub use observability::{eck_operator, fluent_bit, jaeger, kube_prometheus_stack};
+pub use observability::{eck_operator, jaeger, kube_prometheus_stack};
 pub use operations::{OBJECT_STORAGE_ENDPOINT, velero, vpa};

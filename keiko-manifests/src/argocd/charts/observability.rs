@@ -1,6 +1,6 @@
 //! Values of the observability add-ons: kube-prometheus-stack, Jaeger, ECK, Fluent Bit.
 
-use crate::argocd::values::{Placement, Toleration, system_pool};
+use crate::argocd::values::{Placement, system_pool};
 use crate::spec::Env;
 use serde::Serialize;
 
@@ -168,15 +168,4 @@ pub struct EckOperator {
 /// The ECK operator, which runs Elasticsearch and Kibana.
 pub fn eck_operator() -> EckOperator {
     EckOperator { install_crds: true, placement: system_pool() }
-}
-
-/// `fluent-bit` chart values.
-#[derive(Debug, Serialize)]
-pub struct FluentBit {
-    tolerations: Vec<Toleration>,
-}
-
-/// Fluent Bit runs on every node, system pool included: it tolerates every taint.
-pub fn fluent_bit() -> FluentBit {
-    FluentBit { tolerations: vec![Toleration { key: None, operator: "Exists".to_owned(), value: None, effect: None }] }
 }
