@@ -3,22 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{fixture, snapshot};
+
 use keiko_manifests::k8s::{BASE_ENV, Component, components};
 use keiko_manifests::output::yaml_document;
-use keiko_manifests::{Env, Files, Spec};
-
-fn fixture() -> Spec {
-    let text = include_str!("fixtures/small.yaml");
-    keiko_manifests::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
-}
-
-fn snapshot(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!(name, text));
-}
+use keiko_manifests::{Env, Files};
 
 fn object(components: &[Component], kind: &str, name: &str) -> String {
     let object = components

@@ -4,24 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{fixture, snapshot};
+
 use keiko_manifests::github::service_pipeline::{TAG, deploy_job_id, image, workflow};
 use keiko_manifests::github::steps::SET_IMAGE_STEP;
 use keiko_manifests::github::workflow::{Job, Step, Workflow};
 use keiko_manifests::github::{self, DIR, actions, terraform_pipeline};
-use keiko_manifests::{Env, Files, Spec};
-
-fn fixture() -> Spec {
-    let text = include_str!("fixtures/small.yaml");
-    keiko_manifests::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
-}
-
-fn snapshot(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!(name, text));
-}
+use keiko_manifests::{Env, Files};
 
 fn step<'a>(job: &'a Job, name: &str) -> &'a Step {
     job.steps.iter().find(|step| step.name == name).unwrap_or_else(|| panic!("{}: no step {name}", job.name))

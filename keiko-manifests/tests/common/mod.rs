@@ -52,3 +52,18 @@ pub fn fleet(plan: &Plan) -> RawSpec {
     }
     raw
 }
+
+/// The small fixture spec the builder snapshots use.
+pub fn fixture() -> keiko_manifests::Spec {
+    let text = include_str!("../fixtures/small.yaml");
+    keiko_manifests::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+/// A named snapshot in the repository's `snapshots/` folder.
+pub fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
