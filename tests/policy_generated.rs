@@ -20,6 +20,30 @@ fn the_generated_output_has_no_error_level_finding() {
     assert!(report.notes.iter().all(|n| n.message.contains("kustomize")), "{:?}", report.notes);
 }
 
+/// `generate` checks the objects as it renders them; parsing the written files back
+/// and checking those must give the same findings and exemptions: on keiko.yaml (no
+/// finding), on a synthetic fleet whose staging and production sync by hand (warnings
+/// on their Applications), and on the same fleet exempting that rule.
+#[test]
+fn checking_while_rendering_equals_checking_the_written_files() {
+    use keiko_manifests::spec::{Env, platform::SyncMode, security::Exemption};
+    let mut manual = keiko_manifests::synthetic::raw(24);
+    for env in [Env::Staging, Env::Production] {
+        manual.environments.get_mut(env).sync = SyncMode::Manual;
+    }
+    let mut exempted = manual.clone();
+    let reason = "staging and production sync by hand until the first release".to_owned();
+    exempted.security.exemptions.push(Exemption { check: "KEIKO-K8S-012".to_owned(), reason, kinds: vec![] });
+    let validate = |raw| keiko_manifests::spec::validate(raw).unwrap();
+    for (spec, findings, exemptions) in [(spec(), 0, 0), (validate(manual), 172, 0), (validate(exempted), 0, 172)] {
+        let (files, gathered) = keiko_generate::render_checked(&spec).unwrap();
+        let parsed = policy::evaluate(&spec, &files);
+        assert_eq!(gathered.findings, parsed.findings);
+        assert_eq!(gathered.exempted, parsed.exempted);
+        assert_eq!((parsed.findings.len(), parsed.exempted.len()), (findings, exemptions));
+    }
+}
+
 const GENERATE: &str = env!("CARGO_BIN_EXE_generate");
 
 fn repo() -> PathBuf {

@@ -44,7 +44,12 @@ fn render_kubernetes(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
     bencher.bench(|| {
         let mut files = keiko_manifests::Files::new();
-        keiko_manifests::k8s::render(divan::black_box(&spec), &mut files).unwrap();
+        keiko_manifests::k8s::render(
+            divan::black_box(&spec),
+            &mut files,
+            &mut keiko_manifests::policy::Gathered::default(),
+        )
+        .unwrap();
         files
     });
 }
@@ -54,7 +59,12 @@ fn render_argocd(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
     bencher.bench(|| {
         let mut files = keiko_manifests::Files::new();
-        keiko_manifests::argocd::render(divan::black_box(&spec), &mut files).unwrap();
+        keiko_manifests::argocd::render(
+            divan::black_box(&spec),
+            &mut files,
+            &mut keiko_manifests::policy::Gathered::default(),
+        )
+        .unwrap();
         files
     });
 }

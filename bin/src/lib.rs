@@ -18,9 +18,9 @@ pub fn render_all(spec: &Spec) -> Result<Files, RenderError> {
 /// [`render_all`] together with the policy report written to `policy-report.md`, so
 /// the caller can refuse to write output that fails an error-level rule.
 pub fn render_checked(spec: &Spec) -> Result<(Files, Report), RenderError> {
-    let mut files = keiko_manifests::render(spec)?;
+    let (mut files, gathered) = keiko_manifests::render_gathered(spec)?;
     files.extend(keiko_hcl::render(spec)?)?;
-    let report = policy::evaluate(spec, &files);
+    let report = policy::evaluate_gathered(spec, gathered, &files);
     files.insert(POLICY_REPORT, report.markdown())?;
     Ok((files, report))
 }

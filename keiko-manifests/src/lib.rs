@@ -21,10 +21,17 @@ pub use spec::{Env, PerEnv, Spec, SpecErrors, load};
 
 /// Renders every file this crate owns for `spec`.
 pub fn render(spec: &Spec) -> Result<Files, RenderError> {
+    render_gathered(spec).map(|(files, _)| files)
+}
+
+/// [`render`], together with every Kubernetes object written (the base and ArgoCD's)
+/// handed to the policy engine as it was rendered; see [`policy::evaluate_gathered`].
+pub fn render_gathered(spec: &Spec) -> Result<(Files, policy::Gathered), RenderError> {
     let mut files = Files::new();
+    let mut gathered = policy::Gathered::default();
     schema_file::render(&mut files)?;
-    k8s::render(spec, &mut files)?;
-    argocd::render(spec, &mut files)?;
+    k8s::render(spec, &mut files, &mut gathered)?;
+    argocd::render(spec, &mut files, &mut gathered)?;
     github::render(spec, &mut files)?;
-    Ok(files)
+    Ok((files, gathered))
 }

@@ -52,7 +52,7 @@ fn stateful_store_and_namespace_objects() {
 fn dev_overlay_of_a_service() {
     let spec = fixture();
     let mut files = Files::new();
-    keiko_manifests::k8s::render(&spec, &mut files).unwrap();
+    keiko_manifests::k8s::render(&spec, &mut files, &mut keiko_manifests::policy::Gathered::default()).unwrap();
     snapshot("k8s_overlay_kustomization", files.get("k8s/overlays/dev/learning-service/kustomization.yaml").unwrap());
     snapshot(
         "k8s_overlay_patch",

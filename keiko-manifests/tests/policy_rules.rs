@@ -91,9 +91,18 @@ fn context() -> Context {
     Context { registry: Some("registry.example".to_owned()), manual_sync: vec![] }
 }
 
+/// The report of every object rule on `yaml`, which must not depend on whether the
+/// objects are checked all at once (`lint`) or one by one with only their reduced form
+/// kept for the cluster rules (`generate`).
 fn report_of(file: &str, yaml: &str, context: &Context, exemptions: &[Exemption]) -> policy::Report {
     let read = yaml_input::subjects(file, yaml).unwrap_or_else(|error| panic!("{error}"));
-    policy::evaluate_objects(&read.subjects, context, exemptions)
+    let whole = policy::evaluate_objects(&read.subjects, context, exemptions);
+    let mut gathered = policy::Gathered::default();
+    for subject in read.subjects {
+        gathered.add(vec![subject], context, exemptions);
+    }
+    assert_eq!(gathered.finish(context, exemptions), whole, "gathered one by one and checked whole differ on:\n{yaml}");
+    whole
 }
 
 /// The rule IDs that fail on `yaml`.

@@ -179,12 +179,14 @@ fn security_settings_are_checked() {
     )
     .replacen("okms_id: 0051d66c-1bc4-59d7-949b-9b5131cd42c2", "okms_id: not-a-uuid", 1)
     .replacen("    - check: CKV_K8S_40\n", "    - check: K8S_40\n", 1)
+    .replacen("    - check: CKV_K8S_43\n", "    - check: KEIKO-K8S-999\n", 1)
     .replacen("  acme_email: platform@keikolatam.app\n", "  acme_email: platform\n", 1);
     let lines = messages(&errors_of(&text));
     for expected in [
         "environments.dev.jwt.issuer: `http://api.dev.keikolatam.app/identity` must be an https:// URL",
         "environments.dev.secret_manager.okms_id: `not-a-uuid` is not a KMS ID",
-        "security.exemptions[2].check: `K8S_40` is not a check ID such as CKV_K8S_43",
+        "security.exemptions[2].check: `K8S_40` is neither a checkov check ID such as CKV_K8S_43 nor a Keiko policy rule ID",
+        "security.exemptions[1].check: `KEIKO-K8S-999` is neither a checkov check ID",
         "security.acme_email: `platform` is not an e-mail address",
     ] {
         assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");

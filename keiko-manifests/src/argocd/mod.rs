@@ -9,6 +9,7 @@ pub mod values;
 use crate::k8s::kustomize::Kustomization;
 use crate::k8s::{self, Object};
 use crate::output::{Files, RenderError, yaml_document};
+use crate::policy::{Context, Gathered};
 use crate::spec::{Env, Spec};
 
 /// The namespace ArgoCD runs in and keeps its Applications.
@@ -39,16 +40,21 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
     Ok(objects)
 }
 
-/// Writes `argocd/<env>/` for every environment, with a kustomization listing its files.
-pub fn render(spec: &Spec, files: &mut Files) -> Result<(), RenderError> {
+/// Writes `argocd/<env>/` for every environment, with a kustomization listing its
+/// files, and hands the objects to `gathered`.
+pub fn render(spec: &Spec, files: &mut Files, gathered: &mut Gathered) -> Result<(), RenderError> {
+    let context = Context::from_spec(spec);
     for env in Env::ALL {
         let dir = env_dir(env);
         let mut resources = Vec::new();
+        let mut subjects = Vec::new();
         for object in objects(spec, env)? {
             let path = format!("{dir}/{}", object.file_name());
             files.insert(path.clone(), yaml_document(&path, &object.value)?)?;
             resources.push(object.file_name());
+            subjects.push(object.into_subject(path));
         }
+        gathered.add(subjects, &context, &spec.security().exemptions);
         let path = format!("{dir}/kustomization.yaml");
         files.insert(path.clone(), yaml_document(&path, &Kustomization::new(resources))?)?;
     }

@@ -1,9 +1,11 @@
 //! Policy exemptions from the spec, written onto the objects they cover as checkov
-//! skip annotations (`checkov.io/skipN: ID=reason`), so scanners and reviewers see the
+//! skip annotations (`checkov.io/skipN: ID=reason`) or, for Keiko's own rules,
+//! `keiko.io/exempt-<ID>: reason`, so scanners, `generate lint` and reviewers see the
 //! reason next to the object.
 
 use super::object::Object;
 use crate::spec::Spec;
+use crate::spec::security::Exemption;
 use serde_json::{Map, Value};
 
 /// Annotates every object an exemption covers.
@@ -21,11 +23,17 @@ pub fn annotate(spec: &Spec, objects: &mut [Object]) {
         let Some(metadata) = object.value.get_mut("metadata").and_then(Value::as_object_mut) else { continue };
         let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(annotations) = annotations {
-            for (index, exemption) in applicable.iter().enumerate() {
+            let (own, checkov): (Vec<&&Exemption>, Vec<&&Exemption>) =
+                applicable.iter().partition(|e| e.check.starts_with("KEIKO-"));
+            for (index, exemption) in checkov.iter().enumerate() {
                 annotations.insert(
                     format!("checkov.io/skip{}", index + 1),
                     Value::from(format!("{}={}", exemption.check, exemption.reason)),
                 );
+            }
+            for exemption in own {
+                annotations
+                    .insert(format!("keiko.io/exempt-{}", exemption.check), Value::from(exemption.reason.clone()));
             }
         }
     }

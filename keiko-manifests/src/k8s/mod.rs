@@ -150,7 +150,12 @@ pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -
     Ok(Component { name: part.name().to_owned(), image, objects })
 }
 
-/// Renders the base and every overlay into `files` under `k8s/`: see [`render::render`].
-pub fn render(spec: &Spec, files: &mut crate::Files) -> Result<(), RenderError> {
-    render::render(spec, files)
+/// Renders the base and every overlay into `files` under `k8s/`, handing the base
+/// objects to `gathered`: see [`render::render`].
+pub fn render(
+    spec: &Spec,
+    files: &mut crate::Files,
+    gathered: &mut crate::policy::Gathered,
+) -> Result<(), RenderError> {
+    render::render(spec, files, gathered)
 }

@@ -4,28 +4,35 @@
 //! and staging views, writes its base files and overlays, and drops them: memory holds
 //! the files and one component per worker, never a whole environment. Each worker
 //! fills its own [`Files`], merged after joining; paths are per component, so the
-//! result does not depend on scheduling.
+//! result does not depend on scheduling. The base objects then go to the policy engine
+//! on the same worker (object rules), so the output is never parsed back to be checked.
 
 use super::access::Flows;
 use super::{BASE_ENV, Part, component, layout, parts};
 use crate::output::{Files, RenderError};
+use crate::policy::{Context, Gathered, Subject};
 use crate::spec::{Env, Spec};
 use std::thread;
 
 /// The most worker threads: the machines this runs on have 2 to 8 cores.
 const MAX_WORKERS: usize = 8;
 
-/// Renders the base and every overlay into `files` under `k8s/`.
-pub fn render(spec: &Spec, files: &mut Files) -> Result<(), RenderError> {
+/// Renders the base and every overlay into `files` under `k8s/`, and hands the base
+/// objects to `gathered`.
+pub fn render(spec: &Spec, files: &mut Files, gathered: &mut Gathered) -> Result<(), RenderError> {
     let flows = &Flows::new(spec);
+    let context = &Context::from_spec(spec);
     let parts = parts(spec);
     let rendered = in_parallel(&parts, |part| {
         let mut files = Files::new();
-        one_component(spec, part, flows, &mut files)?;
-        Ok(files)
+        let mut gathered = Gathered::default();
+        let base = one_component(spec, part, flows, &mut files)?;
+        gathered.add(base, context, &spec.security().exemptions);
+        Ok((files, gathered))
     })?;
-    for part in rendered {
+    for (part, checked) in rendered {
         files.extend(part)?;
+        gathered.merge(checked);
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
     Env::ALL.into_iter().try_for_each(|env| layout::index(env, names.clone(), files))
@@ -51,8 +58,9 @@ pub fn in_parallel<'a, T: Send>(
     Ok((0..parts.len()).filter_map(|index| columns[index % workers].next()).collect())
 }
 
-/// The base files and every overlay of one component.
-fn one_component(spec: &Spec, part: Part<'_>, flows: &Flows, files: &mut Files) -> Result<(), RenderError> {
+/// The base files and every overlay of one component; returns the base objects for the
+/// policy engine.
+fn one_component(spec: &Spec, part: Part<'_>, flows: &Flows, files: &mut Files) -> Result<Vec<Subject>, RenderError> {
     let base = component(spec, BASE_ENV, part, flows)?;
     layout::base(std::slice::from_ref(&base), files)?;
     for env in Env::ALL {
@@ -62,7 +70,9 @@ fn one_component(spec: &Spec, part: Part<'_>, flows: &Flows, files: &mut Files) 
             layout::component_overlay(env, &base, &component(spec, env, part, flows)?, files)?;
         }
     }
-    Ok(())
+    let paths =
+        layout::file_names(&base.objects).into_iter().map(|name| format!("{}/{name}", layout::base_dir(&base.name)));
+    Ok(paths.zip(base.objects).map(|(path, object)| object.into_subject(path)).collect())
 }
 
 /// The worker's result; a panic in a builder is a bug and continues on this thread.

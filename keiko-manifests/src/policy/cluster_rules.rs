@@ -27,21 +27,21 @@ pub fn rules() -> Vec<Rule> {
             severity: Severity::Error,
             rationale: "without a PodDisruptionBudget a node drain can stop every replica at once",
             hint: "add a PodDisruptionBudget whose selector matches the workload's pods",
-            check: Check::Objects(disruption_budgets),
+            check: Check::Cluster(disruption_budgets),
         },
         Rule {
             id: "KEIKO-K8S-010",
             severity: Severity::Error,
             rationale: "without a default-deny NetworkPolicy every pod may reach and be reached by anything",
             hint: "add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules",
-            check: Check::Objects(default_deny),
+            check: Check::Cluster(default_deny),
         },
         Rule {
             id: "KEIKO-K8S-011",
             severity: Severity::Error,
             rationale: "mesh traffic must be mutually authenticated and encrypted",
             hint: "add a namespace-wide PeerAuthentication with mtls.mode STRICT",
-            check: Check::Objects(strict_mtls),
+            check: Check::Cluster(strict_mtls),
         },
         Rule {
             id: "KEIKO-K8S-012",
@@ -161,4 +161,51 @@ fn argocd_sync(subjects: &[Subject], context: &Context) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Kinds the cluster rules read whole: small objects that relate others to each other.
+const WHOLE_KINDS: [&str; 4] = ["Namespace", "NetworkPolicy", "PeerAuthentication", "PodDisruptionBudget"];
+
+/// The fields of a pod-bearing object the cluster rules read: identity, replicas and
+/// the labels its pods carry.
+const WORKLOAD_FIELDS: [&str; 7] = [
+    "/apiVersion",
+    "/kind",
+    "/metadata",
+    "/spec/replicas",
+    "/spec/selector",
+    "/spec/template/metadata",
+    "/spec/jobTemplate/spec/template/metadata",
+];
+
+/// What the cluster rules need of `subject`, `None` when they never read its kind.
+/// Rendering keeps only this of each object until every object is known, instead of
+/// every whole object (tests hold the reduced and the whole objects to the same report).
+pub fn reduced(mut subject: Subject) -> Option<Subject> {
+    if WHOLE_KINDS.contains(&subject.kind.as_str()) {
+        return Some(subject);
+    }
+    super::k8s_rules::pod_spec(&subject)?;
+    let mut kept = Value::Object(serde_json::Map::new());
+    for pointer in WORKLOAD_FIELDS {
+        if let Some(field) = subject.value.pointer_mut(pointer) {
+            put(&mut kept, pointer, field.take());
+        }
+    }
+    subject.value = kept;
+    Some(subject)
+}
+
+/// Sets the field at a JSON `pointer` (of plain keys) in `root`, creating objects on the way.
+fn put(root: &mut Value, pointer: &str, field: Value) {
+    let mut at = root;
+    let mut keys = pointer.split('/').skip(1).peekable();
+    while let Some(key) = keys.next() {
+        let Value::Object(map) = at else { return };
+        if keys.peek().is_none() {
+            map.insert(key.to_owned(), field);
+            return;
+        }
+        at = map.entry(key.to_owned()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
 }

@@ -6,6 +6,7 @@
 //! in the spec or from a `keiko.io/exempt-<RULE-ID>: <reason>` annotation.
 
 pub mod cluster_rules;
+pub mod gathered;
 pub mod k8s_rules;
 pub mod report;
 pub mod report_sarif;
@@ -13,6 +14,7 @@ pub mod spec_rules;
 pub mod terraform_rules;
 pub mod yaml_input;
 
+pub use gathered::Gathered;
 pub use report::{Exempted, Finding, Note, Report};
 
 use crate::Files;
@@ -60,8 +62,12 @@ pub struct Rule {
 /// The input a rule inspects.
 #[derive(Debug, Clone, Copy)]
 pub enum Check {
-    /// Kubernetes objects, all at once (rules may relate objects to each other).
+    /// Kubernetes objects one at a time: the rule reads nothing but the object itself
+    /// (and the context), so any subset of the objects may be checked on its own.
     Objects(fn(&[Subject], &Context) -> Vec<Hit>),
+    /// Kubernetes objects related to each other (a PDB to its workload, a namespace to
+    /// its policies): needs every object at once, reduced by [`cluster_rules::reduced`].
+    Cluster(fn(&[Subject], &Context) -> Vec<Hit>),
     /// The spec as written.
     Spec(fn(&RawSpec) -> Vec<SpecHit>),
     /// The rendered Terraform files.
@@ -176,22 +182,34 @@ pub fn is_checked_file(path: &str) -> bool {
     (path.starts_with("k8s/base/") || path.starts_with("argocd/")) && path.ends_with(".yaml")
 }
 
-/// Evaluates every rule on the rendered Kubernetes and ArgoCD files and on the spec.
+/// Evaluates every rule on the rendered Kubernetes and ArgoCD files, parsed back from
+/// their text, and on the spec. `generate` gathers the objects while rendering instead
+/// ([`evaluate_gathered`]); tests hold the two to the same report.
 pub fn evaluate(spec: &Spec, files: &Files) -> Report {
-    let mut subjects = Vec::new();
+    let context = Context::from_spec(spec);
+    let exemptions = &spec.security().exemptions;
+    let mut gathered = Gathered::default();
     let mut notes = Vec::new();
     for (path, text) in files.iter().filter(|(path, _)| is_checked_file(path)) {
         match yaml_input::subjects(path, text) {
             Ok(read) => {
-                subjects.extend(read.subjects);
+                gathered.add(read.subjects, &context, exemptions);
                 notes.extend(read.notes);
             }
             Err(error) => notes.push(Note { file: path.to_owned(), document: 0, message: error.to_string() }),
         }
     }
-    let exemptions = &spec.security().exemptions;
-    let mut report = evaluate_objects(&subjects, &Context::from_spec(spec), exemptions);
+    let mut report = evaluate_gathered(spec, gathered, files);
     report.notes.extend(notes);
+    report.sort();
+    report
+}
+
+/// Finishes a policy run over objects gathered while rendering: the cluster rules on
+/// them, the spec rules, and the Terraform rules on the rendered `.tf` files.
+pub fn evaluate_gathered(spec: &Spec, gathered: Gathered, files: &Files) -> Report {
+    let exemptions = &spec.security().exemptions;
+    let mut report = gathered.finish(&Context::from_spec(spec), exemptions);
     report.merge(evaluate_spec(spec.raw()));
     let mut tf_files = Vec::new();
     for (path, text) in files.iter().filter(|(path, _)| path.starts_with("terraform/") && path.ends_with(".tf")) {
@@ -254,11 +272,32 @@ pub fn evaluate_spec(spec: &RawSpec) -> Report {
     report
 }
 
-/// Evaluates the object rules on `subjects`, honouring spec `exemptions` and annotations.
+/// Evaluates every object and cluster rule on `subjects`, honouring spec `exemptions`
+/// and annotations.
 pub fn evaluate_objects(subjects: &[Subject], context: &Context, exemptions: &[Exemption]) -> Report {
+    let mut report = evaluate_scope(subjects, context, exemptions, Scope::Object);
+    report.merge(evaluate_scope(subjects, context, exemptions, Scope::Cluster));
+    report.sort();
+    report
+}
+
+/// Which object rules a run evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// [`Check::Objects`]: one object at a time.
+    Object,
+    /// [`Check::Cluster`]: objects related to each other.
+    Cluster,
+}
+
+/// Evaluates the object rules of `scope` on `subjects` (unsorted).
+pub fn evaluate_scope(subjects: &[Subject], context: &Context, exemptions: &[Exemption], scope: Scope) -> Report {
     let mut report = Report::default();
     for rule in rules() {
-        let Check::Objects(check) = rule.check else { continue };
+        let check = match (rule.check, scope) {
+            (Check::Objects(check), Scope::Object) | (Check::Cluster(check), Scope::Cluster) => check,
+            _ => continue,
+        };
         for hit in check(subjects, context) {
             let Some(subject) = subjects.get(hit.subject) else { continue };
             let severity = if hit.warning_only { Severity::Warning } else { rule.severity };
@@ -276,7 +315,6 @@ pub fn evaluate_objects(subjects: &[Subject], context: &Context, exemptions: &[E
             report.push(finding, annotation.or_else(|| spec_exemption(exemptions, rule.id, &subject.kind)));
         }
     }
-    report.sort();
     report
 }
 

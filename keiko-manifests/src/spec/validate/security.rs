@@ -30,7 +30,7 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     for (index, exemption) in security.exemptions.iter().enumerate() {
         let at = path.key("exemptions").index(index);
         checks.require(is_check_id(&exemption.check), &at.key("check"), || {
-            format!("`{}` is not a check ID such as CKV_K8S_43", exemption.check)
+            format!("`{}` is neither a checkov check ID such as CKV_K8S_43 nor a Keiko policy rule ID such as KEIKO-K8S-009", exemption.check)
         });
         checks.require(!exemption.reason.trim().is_empty(), &at.key("reason"), || "an exemption needs a reason".into());
     }
@@ -81,7 +81,11 @@ fn pinned_oci(image: &str) -> bool {
     })
 }
 
+/// A checkov check (`CKV_K8S_43`) or one of the policy engine's rules (`KEIKO-K8S-009`).
 fn is_check_id(id: &str) -> bool {
+    if id.starts_with("KEIKO-") {
+        return crate::policy::report::rule(id).is_some();
+    }
     let parts: Vec<&str> = id.split('_').collect();
     parts.len() == 3
         && (parts[0] == "CKV" || parts[0] == "CKV2")
