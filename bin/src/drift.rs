@@ -46,16 +46,42 @@ impl Drift {
 pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
     let on_disk = list_tree(root)?;
     let mut drift = Drift::default();
-    for (path, rendered) in files.iter() {
-        if !on_disk.contains(path) {
-            drift.missing.push(path.to_owned());
-        } else if !holds(&root.join(path), rendered)? {
-            let current = read_normalized(&root.join(path))?;
-            drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
-        }
+    let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| on_disk.contains(*path)).collect();
+    drift.missing = files.iter().filter(|(path, _)| !on_disk.contains(*path)).map(|(p, _)| p.to_owned()).collect();
+    for (path, rendered) in differing(&present, root)? {
+        let current = read_normalized(&root.join(path))?;
+        drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
     }
     drift.extra = on_disk.iter().filter(|path| files.get(path).is_none()).cloned().collect();
     Ok(drift)
+}
+
+/// The files whose contents on disk differ, in order. Reading tens of thousands of
+/// small files is mostly system-call latency, so every core reads a share.
+fn differing<'a>(files: &[(&'a str, &'a str)], root: &Path) -> io::Result<Vec<(&'a str, &'a str)>> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let chunk = files.len().div_ceil(workers).max(1);
+    let shares: Vec<io::Result<Vec<(&str, &str)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|share| {
+                scope.spawn(move || {
+                    let mut differ = Vec::new();
+                    for &(path, rendered) in share {
+                        if !holds(&root.join(path), rendered)? {
+                            differ.push((path, rendered));
+                        }
+                    }
+                    Ok(differ)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    shares.into_iter().try_fold(Vec::new(), |mut all, share| {
+        all.extend(share?);
+        Ok(all)
+    })
 }
 
 fn unified_diff(path: &str, current: &str, rendered: &str) -> String {

@@ -3,42 +3,58 @@
 
 use super::kustomize::Operation;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 /// The operations that turn `base` into `target`, in document order. Lists of equal
 /// length are patched element by element; lists whose length differs are replaced.
 pub fn diff(base: &Value, target: &Value) -> Vec<Operation> {
     let mut operations = Vec::new();
-    walk(base, target, String::new(), &mut operations);
+    walk(base, target, &mut String::new(), &mut operations);
     operations
 }
 
-fn walk(base: &Value, target: &Value, path: String, out: &mut Vec<Operation>) {
+/// Compares two subtrees at `path`. The path is one buffer extended and truncated on
+/// the way down, so equal subtrees (nearly all of an object) allocate nothing.
+fn walk(base: &Value, target: &Value, path: &mut String, out: &mut Vec<Operation>) {
+    let depth = path.len();
     match (base, target) {
         (Value::Object(from), Value::Object(to)) => {
             for (key, value) in from {
-                let child = format!("{path}/{}", escape(key));
+                push_key(path, key);
                 match to.get(key) {
-                    Some(other) => walk(value, other, child, out),
-                    None => out.push(Operation { op: "remove".to_owned(), path: child, value: None }),
+                    Some(other) => walk(value, other, path, out),
+                    None => out.push(Operation { op: "remove".to_owned(), path: path.clone(), value: None }),
                 }
+                path.truncate(depth);
             }
             for (key, value) in to.iter().filter(|(key, _)| !from.contains_key(*key)) {
-                let child = format!("{path}/{}", escape(key));
-                out.push(Operation { op: "add".to_owned(), path: child, value: Some(value.clone()) });
+                push_key(path, key);
+                out.push(Operation { op: "add".to_owned(), path: path.clone(), value: Some(value.clone()) });
+                path.truncate(depth);
             }
         }
         (Value::Array(from), Value::Array(to)) if from.len() == to.len() => {
             for (index, (a, b)) in from.iter().zip(to).enumerate() {
-                walk(a, b, format!("{path}/{index}"), out);
+                let _ = write!(path, "/{index}");
+                walk(a, b, path, out);
+                path.truncate(depth);
             }
         }
         _ if base == target => {}
-        _ => out.push(Operation { op: "replace".to_owned(), path, value: Some(target.clone()) }),
+        _ => out.push(Operation { op: "replace".to_owned(), path: path.clone(), value: Some(target.clone()) }),
     }
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// Appends `/key` with JSON Pointer escaping (`~` → `~0`, `/` → `~1`).
+fn push_key(path: &mut String, key: &str) {
+    path.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
 }
 
 /// Applies operations produced by [`diff`]; used by tests to prove the round trip.

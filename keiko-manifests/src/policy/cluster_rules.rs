@@ -3,7 +3,7 @@
 
 use super::{Check, Context, Hit, Rule, Severity, Subject};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The object and namespace rules.
 pub fn rules() -> Vec<Rule> {
@@ -91,7 +91,7 @@ fn selects(selector: Option<&Value>, labels: Option<&Value>) -> bool {
 }
 
 fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
-    let budgets: Vec<&Subject> = subjects.iter().filter(|s| s.kind == "PodDisruptionBudget").collect();
+    let budgets = SelectorIndex::new(subjects, "PodDisruptionBudget", "/spec/selector");
     let mut hits = Vec::new();
     for (index, subject) in indexed(subjects) {
         if !matches!(subject.kind.as_str(), "Deployment" | "Rollout" | "StatefulSet") {
@@ -99,14 +99,41 @@ fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
         }
         let replicas = subject.value.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1);
         let pod_labels = subject.value.pointer("/spec/template/metadata/labels");
-        let covered = budgets.iter().any(|budget| {
-            budget.namespace == subject.namespace && selects(budget.value.pointer("/spec/selector"), pod_labels)
-        });
-        if replicas > 1 && !covered {
+        if replicas > 1 && !budgets.any_selects(&subject.namespace, pod_labels) {
             hits.push(Hit::new(index, format!("{replicas} replicas and no PodDisruptionBudget selects its pods")));
         }
     }
     hits
+}
+
+/// The `matchLabels` selectors of every object of one kind, indexed by namespace and
+/// by one of their labels, so matching a fleet's workloads against a fleet's budgets
+/// or policies is not quadratic.
+struct SelectorIndex<'a> {
+    by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a Value>>,
+}
+
+impl<'a> SelectorIndex<'a> {
+    fn new(subjects: &'a [Subject], kind: &str, pointer: &str) -> SelectorIndex<'a> {
+        let mut by_label: BTreeMap<_, Vec<_>> = BTreeMap::new();
+        for subject in subjects.iter().filter(|s| s.kind == kind) {
+            let Some(selector) = subject.value.pointer(pointer) else { continue };
+            let first = selector.get("matchLabels").and_then(Value::as_object).and_then(|m| m.iter().next());
+            if let Some((key, Value::String(value))) = first {
+                by_label.entry((subject.namespace.as_str(), key.as_str(), value.as_str())).or_default().push(selector);
+            }
+        }
+        SelectorIndex { by_label }
+    }
+
+    /// Whether a selector in `namespace` selects pods with `labels`.
+    fn any_selects(&self, namespace: &str, labels: Option<&Value>) -> bool {
+        let Some(map) = labels.and_then(Value::as_object) else { return false };
+        map.iter().any(|(key, value)| {
+            let candidates = value.as_str().and_then(|value| self.by_label.get(&(namespace, key.as_str(), value)));
+            candidates.is_some_and(|selectors| selectors.iter().any(|s| selects(Some(s), labels)))
+        })
+    }
 }
 
 /// Namespaces with an object of `kind` in them for which `holds` is true.
