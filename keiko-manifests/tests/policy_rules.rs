@@ -8,7 +8,9 @@ use keiko_manifests::spec::RawSpec;
 use keiko_manifests::spec::security::Exemption;
 
 /// A compliant set: a mesh namespace with default-deny and STRICT mTLS, a Keiko service
-/// with two replicas and its PDB, a Job, and an ArgoCD Application.
+/// with two replicas, its PDB and NetworkPolicy, a Job and its NetworkPolicy, a public
+/// Gateway with a WAF, an HTTPS route and an HTTP redirect, an ArgoCD Application of a
+/// pinned chart, and an overlay kustomization pinning the service image.
 const GOOD: &str = r#"
 apiVersion: v1
 kind: Namespace
@@ -70,6 +72,7 @@ metadata:
   labels: {app.kubernetes.io/name: migrate, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
 spec:
   template:
+    metadata: {labels: {app.kubernetes.io/name: migrate}}
     spec:
       securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
       containers:
@@ -84,7 +87,66 @@ metadata:
   name: learning
   namespace: argocd
   labels: {app.kubernetes.io/name: learning, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
-spec: {syncPolicy: {automated: {prune: true, selfHeal: true}}}
+spec:
+  source: {repoURL: https://charts.jetstack.io, chart: cert-manager, targetRevision: v1.21.1}
+  syncPolicy: {automated: {prune: true, selfHeal: true}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: learning
+  namespace: keiko
+  labels: {app.kubernetes.io/name: learning-allow, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec: {podSelector: {matchLabels: {app.kubernetes.io/name: learning}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {}}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: migrate
+  namespace: keiko
+  labels: {app.kubernetes.io/name: migrate-allow, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec: {podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: In, values: [migrate]}]}, policyTypes: [Egress], egress: [{to: [{podSelector: {}}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: public
+  namespace: keiko
+  labels: {app.kubernetes.io/name: public, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: http, port: 80, protocol: HTTP}
+  - {name: https, port: 443, protocol: HTTPS, tls: {mode: Terminate, certificateRefs: [{name: api-tls}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: api
+  namespace: keiko
+  labels: {app.kubernetes.io/name: api, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec: {parentRefs: [{name: public, sectionName: https}], rules: [{backendRefs: [{name: learning, port: 8080}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: redirect
+  namespace: keiko
+  labels: {app.kubernetes.io/name: redirect, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec: {parentRefs: [{name: public, sectionName: http}], rules: [{filters: [{type: RequestRedirect, requestRedirect: {scheme: https}}]}]}
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: waf
+  namespace: keiko
+  labels: {app.kubernetes.io/name: waf, app.kubernetes.io/part-of: keiko, app.kubernetes.io/managed-by: hand}
+spec: {targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: public}], url: "oci://registry.example/coraza:1.0.0"}
+---
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [../../base/learning]
+images: [{name: registry.example/keiko/learning, newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783}]
 "#;
 
 fn context() -> Context {
@@ -285,4 +347,45 @@ fn spec_003_production_pools_smaller_than_staging_fail() {
     let mut spec = raw_spec();
     spec.environments.staging.node_pools.system.max_nodes = 1;
     assert_eq!(spec_failing(&spec), ["KEIKO-SPEC-003"]);
+}
+
+#[test]
+fn k8s_013_pods_no_allowing_network_policy_selects_fail() {
+    breaks(
+        "KEIKO-K8S-013",
+        "{podSelector: {matchLabels: {app.kubernetes.io/name: learning}}, policyTypes",
+        "{podSelector: {matchLabels: {app.kubernetes.io/name: lerning}}, policyTypes",
+    );
+    breaks("KEIKO-K8S-013", "operator: In, values: [migrate]", "operator: NotIn, values: [migrate]");
+}
+
+#[test]
+fn k8s_014_public_routes_without_tls_or_waf_fail() {
+    breaks("KEIKO-K8S-014", "kind: WasmPlugin", "kind: ConfigMap");
+    breaks("KEIKO-K8S-014", "name: public, sectionName: https}", "name: public, sectionName: http}");
+    breaks("KEIKO-K8S-014", "certificateRefs: [{name: api-tls}]", "certificateRefs: []");
+    breaks("KEIKO-K8S-014", "requestRedirect: {scheme: https}", "requestRedirect: {scheme: http}");
+    breaks("KEIKO-K8S-014", "name: public, sectionName: https}", "name: public, sectionName: grpc}");
+}
+
+#[test]
+fn k8s_015_charts_without_one_exact_version_fail() {
+    breaks("KEIKO-K8S-015", "targetRevision: v1.21.1", "targetRevision: 1.21.*");
+    breaks("KEIKO-K8S-015", "targetRevision: v1.21.1", "targetRevision: HEAD");
+}
+
+#[test]
+fn k8s_016_overlay_images_must_be_immutable_outside_dev() {
+    breaks("KEIKO-K8S-016", "newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783", "newTag: 1.4.0");
+    breaks("KEIKO-K8S-016", "newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783", "digest: sha256:abc");
+    let tagged = GOOD.replace("newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783", "newTag: 1.4.0");
+    let rule = |file: &str, yaml: &str| {
+        report_of(file, yaml, &context(), &[]).findings.iter().any(|f| f.rule_id == "KEIKO-K8S-016")
+    };
+    assert!(!rule("k8s/overlays/dev/learning/kustomization.yaml", &tagged), "dev may use version tags");
+    assert!(rule("k8s/overlays/staging/learning/kustomization.yaml", &tagged));
+    assert!(rule(
+        "k8s/overlays/dev/learning/kustomization.yaml",
+        &GOOD.replace("newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783", "newTag: latest")
+    ));
 }

@@ -73,3 +73,40 @@ fn malformed_hcl_is_an_error_naming_the_file() {
     let error = terraform_rules::parse("terraform/x.tf", "terraform {").unwrap_err();
     assert!(error.starts_with("terraform/x.tf: malformed HCL"), "{error}");
 }
+
+fn helm_module(version: &str) -> (&'static str, String) {
+    let text = format!(
+        "resource \"helm_release\" \"argocd\" {{\n  name    = \"argocd\"\n  chart   = \"argo-cd\"\n  version = {version}\n}}\n"
+    );
+    ("terraform/modules/argocd-bootstrap/main.tf", text)
+}
+
+fn caller(chart_version: &str) -> (&'static str, String) {
+    let text = format!(
+        "module \"argocd\" {{\n  source        = \"../../modules/argocd-bootstrap\"\n  chart_version = {chart_version}\n}}\n"
+    );
+    ("terraform/envs/dev/main.tf", text)
+}
+
+#[test]
+fn tf_003_helm_releases_need_one_exact_version_directly_or_through_every_caller() {
+    assert_eq!(failing(&[helm_module("\"8.3.4\"")]), Vec::<String>::new());
+    assert_eq!(failing(&[helm_module("\"~> 8.3\"")]), ["KEIKO-TF-003"]);
+    assert_eq!(failing(&[helm_module("var.chart_version"), caller("\"8.3.4\"")]), Vec::<String>::new());
+    assert_eq!(failing(&[helm_module("var.chart_version"), caller("\"8.x\"")]), ["KEIKO-TF-003"]);
+    assert_eq!(failing(&[helm_module("var.chart_version"), caller("var.other")]), ["KEIKO-TF-003"]);
+    let variable = (
+        "terraform/modules/argocd-bootstrap/variables.tf",
+        "variable \"chart_version\" {\n  default = \"8.3.4\"\n}\n".to_owned(),
+    );
+    assert_eq!(
+        failing(&[helm_module("var.chart_version"), variable]),
+        Vec::<String>::new(),
+        "an exact default, no caller"
+    );
+    let unpinned = (
+        "terraform/modules/argocd-bootstrap/main.tf",
+        "resource \"helm_release\" \"x\" {\n  chart = \"x\"\n}\n".to_owned(),
+    );
+    assert_eq!(failing(&[unpinned]), ["KEIKO-TF-003"]);
+}

@@ -26,8 +26,13 @@ pub fn overlay_index(env: Env) -> String {
     format!("k8s/overlays/{env}")
 }
 
-/// One file per object plus a kustomization listing them, for each component.
-pub fn base(components: &[Component], files: &mut Files) -> Result<(), RenderError> {
+/// A kustomization as written, with its path (for the policy engine).
+pub type Written = (String, Kustomization);
+
+/// One file per object plus a kustomization listing them, for each component; returns
+/// the kustomizations.
+pub fn base(components: &[Component], files: &mut Files) -> Result<Vec<Written>, RenderError> {
+    let mut written = Vec::new();
     for component in components {
         let dir = base_dir(&component.name);
         let mut resources = Vec::new();
@@ -36,26 +41,38 @@ pub fn base(components: &[Component], files: &mut Files) -> Result<(), RenderErr
             files.insert(path.clone(), yaml_document(&path, &object.value)?)?;
             resources.push(name);
         }
-        write(files, &format!("{dir}/kustomization.yaml"), &Kustomization::new(resources))?;
+        written.push(write_kustomization(files, format!("{dir}/kustomization.yaml"), Kustomization::new(resources))?);
     }
-    Ok(())
+    Ok(written)
 }
 
 /// The overlays of `env`: per component, the base plus patches and image overrides.
-pub fn overlay(env: Env, base: &[Component], view: &[Component], files: &mut Files) -> Result<(), RenderError> {
+pub fn overlay(
+    env: Env,
+    base: &[Component],
+    view: &[Component],
+    files: &mut Files,
+) -> Result<Vec<Written>, RenderError> {
+    let mut written = Vec::new();
     for (from, to) in base.iter().zip(view) {
-        component_overlay(env, from, to, files)?;
+        written.push(component_overlay(env, from, to, files)?);
     }
-    index(env, view.iter().map(|c| c.name.clone()).collect(), files)
+    written.push(index(env, view.iter().map(|c| c.name.clone()).collect(), files)?);
+    Ok(written)
 }
 
 /// The overlay index of `env`: a kustomization listing every component's overlay.
-pub fn index(env: Env, components: Vec<String>, files: &mut Files) -> Result<(), RenderError> {
-    write(files, &format!("{}/kustomization.yaml", overlay_index(env)), &Kustomization::new(components))
+pub fn index(env: Env, components: Vec<String>, files: &mut Files) -> Result<Written, RenderError> {
+    write_kustomization(files, format!("{}/kustomization.yaml", overlay_index(env)), Kustomization::new(components))
 }
 
 /// The overlay of one component in `env`: the base plus patches and image overrides.
-pub fn component_overlay(env: Env, base: &Component, view: &Component, files: &mut Files) -> Result<(), RenderError> {
+pub fn component_overlay(
+    env: Env,
+    base: &Component,
+    view: &Component,
+    files: &mut Files,
+) -> Result<Written, RenderError> {
     let dir = overlay_dir(env, &view.name);
     let mut kustomization = Kustomization::new(vec![format!("../../../base/{}", view.name)]);
     // Indexed by identity: components such as observability hold an object per service,
@@ -80,7 +97,7 @@ pub fn component_overlay(env: Env, base: &Component, view: &Component, files: &m
         return Err(differs(env, unmatched));
     }
     kustomization.images = view.image.iter().map(image_override).collect();
-    write(files, &format!("{dir}/kustomization.yaml"), &kustomization)
+    write_kustomization(files, format!("{dir}/kustomization.yaml"), kustomization)
 }
 
 /// One file name per object: `<kind>-<name>.yaml`, with the namespace added where two
@@ -163,6 +180,11 @@ fn differs(env: Env, object: &Object) -> RenderError {
 
 fn write<T: serde::Serialize>(files: &mut Files, path: &str, value: &T) -> Result<(), RenderError> {
     files.insert(path.to_owned(), yaml_document(path, value)?)
+}
+
+fn write_kustomization(files: &mut Files, path: String, kustomization: Kustomization) -> Result<Written, RenderError> {
+    write(files, &path, &kustomization)?;
+    Ok((path, kustomization))
 }
 
 /// Operations as written in a patch file, for tests that read overlays back.

@@ -35,7 +35,17 @@ pub fn render(spec: &Spec, files: &mut Files, gathered: &mut Gathered) -> Result
         gathered.merge(checked);
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
-    Env::ALL.into_iter().try_for_each(|env| layout::index(env, names.clone(), files))
+    let indexes = Env::ALL.into_iter().map(|env| layout::index(env, names.clone(), files));
+    let indexes = indexes.map(|written| written.and_then(kustomization_subject)).collect::<Result<_, _>>()?;
+    gathered.add(indexes, context, &spec.security().exemptions);
+    Ok(())
+}
+
+/// A written kustomization as the policy engine sees it (its `images` are checked).
+fn kustomization_subject((path, kustomization): layout::Written) -> Result<Subject, RenderError> {
+    let value = serde_json::to_value(&kustomization)
+        .map_err(|error| RenderError::Serialize { path: path.clone(), reason: error.to_string() })?;
+    Ok(Subject::kustomization(path, 1, value))
 }
 
 /// `build` applied to every part on every core (each worker takes every n-th part),
@@ -62,17 +72,21 @@ pub fn in_parallel<'a, T: Send>(
 /// policy engine.
 fn one_component(spec: &Spec, part: Part<'_>, flows: &Flows, files: &mut Files) -> Result<Vec<Subject>, RenderError> {
     let base = component(spec, BASE_ENV, part, flows)?;
-    layout::base(std::slice::from_ref(&base), files)?;
+    let mut kustomizations = layout::base(std::slice::from_ref(&base), files)?;
     for env in Env::ALL {
         if env == BASE_ENV {
-            layout::component_overlay(env, &base, &base, files)?;
+            kustomizations.push(layout::component_overlay(env, &base, &base, files)?);
         } else {
-            layout::component_overlay(env, &base, &component(spec, env, part, flows)?, files)?;
+            kustomizations.push(layout::component_overlay(env, &base, &component(spec, env, part, flows)?, files)?);
         }
     }
     let paths =
         layout::file_names(&base.objects).into_iter().map(|name| format!("{}/{name}", layout::base_dir(&base.name)));
-    Ok(paths.zip(base.objects).map(|(path, object)| object.into_subject(path)).collect())
+    let mut subjects: Vec<Subject> = paths.zip(base.objects).map(|(path, object)| object.into_subject(path)).collect();
+    for written in kustomizations {
+        subjects.push(kustomization_subject(written)?);
+    }
+    Ok(subjects)
 }
 
 /// The worker's result; a panic in a builder is a bug and continues on this thread.

@@ -165,6 +165,8 @@ pub fn retention_job(spec: &Spec, env: Env) -> Job {
         ..Default::default()
     };
     let mut pod = hardened_pod(security::SERVICE_UID, container);
+    // The pod carries the Job's labels: its NetworkPolicy selects it by them.
+    pod.metadata = Some(ObjectMeta { labels: Some(labels::platform(spec, "log-retention")), ..Default::default() });
     if let Some(spec) = pod.spec.as_mut() {
         spec.restart_policy = Some("OnFailure".to_owned());
         let secret = |volume: &str, name: &str| Volume {

@@ -1,9 +1,10 @@
 //! Object and namespace rules (KEIKO-K8S-007 to 012): Secrets, labels, disruption
 //! budgets, default-deny NetworkPolicies, mTLS and ArgoCD sync.
 
+use super::selector::SelectorIndex;
 use super::{Check, Context, Hit, Rule, Severity, Subject};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The object and namespace rules.
 pub fn rules() -> Vec<Rule> {
@@ -72,7 +73,7 @@ fn indexed(subjects: &[Subject]) -> impl Iterator<Item = (usize, &Subject)> {
 
 fn recommended_labels(subjects: &[Subject], _: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (index, subject) in indexed(subjects) {
+    for (index, subject) in indexed(subjects).filter(|(_, s)| !s.is_kustomization()) {
         for label in ["app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"] {
             if subject.label(label).is_none_or(str::is_empty) {
                 hits.push(Hit::new(index, format!("label {label} is not set")));
@@ -82,16 +83,8 @@ fn recommended_labels(subjects: &[Subject], _: &Context) -> Vec<Hit> {
     hits
 }
 
-/// Whether every `matchLabels` entry of a label selector is among `labels`.
-fn selects(selector: Option<&Value>, labels: Option<&Value>) -> bool {
-    let Some(wanted) = selector.and_then(|s| s.get("matchLabels")).and_then(Value::as_object) else {
-        return false;
-    };
-    !wanted.is_empty() && wanted.iter().all(|(key, value)| labels.and_then(|l| l.get(key)) == Some(value))
-}
-
 fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
-    let budgets = SelectorIndex::new(subjects, "PodDisruptionBudget", "/spec/selector");
+    let budgets = SelectorIndex::new(subjects, "PodDisruptionBudget", "/spec/selector", |_| true);
     let mut hits = Vec::new();
     for (index, subject) in indexed(subjects) {
         if !matches!(subject.kind.as_str(), "Deployment" | "Rollout" | "StatefulSet") {
@@ -106,42 +99,13 @@ fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
     hits
 }
 
-/// The `matchLabels` selectors of every object of one kind, indexed by namespace and
-/// by one of their labels, so matching a fleet's workloads against a fleet's budgets
-/// or policies is not quadratic.
-struct SelectorIndex<'a> {
-    by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a Value>>,
-}
-
-impl<'a> SelectorIndex<'a> {
-    fn new(subjects: &'a [Subject], kind: &str, pointer: &str) -> SelectorIndex<'a> {
-        let mut by_label: BTreeMap<_, Vec<_>> = BTreeMap::new();
-        for subject in subjects.iter().filter(|s| s.kind == kind) {
-            let Some(selector) = subject.value.pointer(pointer) else { continue };
-            let first = selector.get("matchLabels").and_then(Value::as_object).and_then(|m| m.iter().next());
-            if let Some((key, Value::String(value))) = first {
-                by_label.entry((subject.namespace.as_str(), key.as_str(), value.as_str())).or_default().push(selector);
-            }
-        }
-        SelectorIndex { by_label }
-    }
-
-    /// Whether a selector in `namespace` selects pods with `labels`.
-    fn any_selects(&self, namespace: &str, labels: Option<&Value>) -> bool {
-        let Some(map) = labels.and_then(Value::as_object) else { return false };
-        map.iter().any(|(key, value)| {
-            let candidates = value.as_str().and_then(|value| self.by_label.get(&(namespace, key.as_str(), value)));
-            candidates.is_some_and(|selectors| selectors.iter().any(|s| selects(Some(s), labels)))
-        })
-    }
-}
-
 /// Namespaces with an object of `kind` in them for which `holds` is true.
 fn namespaces_with<'a>(subjects: &'a [Subject], kind: &str, holds: impl Fn(&Value) -> bool) -> BTreeSet<&'a str> {
     subjects.iter().filter(|s| s.kind == kind && holds(&s.value)).map(|s| s.namespace.as_str()).collect()
 }
 
-fn is_default_deny(policy: &Value) -> bool {
+/// A NetworkPolicy selecting every pod of its namespace and allowing nothing.
+pub fn is_default_deny(policy: &Value) -> bool {
     let empty_selector = policy.pointer("/spec/podSelector").and_then(Value::as_object).is_some_and(|m| m.is_empty());
     let types = policy.pointer("/spec/policyTypes").and_then(Value::as_array);
     let denies = |kind: &str, rules: &str| {
@@ -191,7 +155,16 @@ fn argocd_sync(subjects: &[Subject], context: &Context) -> Vec<Hit> {
 }
 
 /// Kinds the cluster rules read whole: small objects that relate others to each other.
-const WHOLE_KINDS: [&str; 4] = ["Namespace", "NetworkPolicy", "PeerAuthentication", "PodDisruptionBudget"];
+const WHOLE_KINDS: [&str; 8] = [
+    "Namespace",
+    "NetworkPolicy",
+    "PeerAuthentication",
+    "PodDisruptionBudget",
+    "Gateway",
+    "HTTPRoute",
+    "GRPCRoute",
+    "WasmPlugin",
+];
 
 /// The fields of a pod-bearing object the cluster rules read: identity, replicas and
 /// the labels its pods carry.
@@ -212,7 +185,9 @@ pub fn reduced(mut subject: Subject) -> Option<Subject> {
     if WHOLE_KINDS.contains(&subject.kind.as_str()) {
         return Some(subject);
     }
-    super::k8s_rules::pod_spec(&subject)?;
+    if !super::k8s_rules::is_pod_bearing(&subject.kind) {
+        return None;
+    }
     let mut kept = Value::Object(serde_json::Map::new());
     for pointer in WORKLOAD_FIELDS {
         if let Some(field) = subject.value.pointer_mut(pointer) {

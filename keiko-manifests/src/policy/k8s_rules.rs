@@ -64,6 +64,11 @@ pub fn pod_spec(subject: &Subject) -> Option<&Value> {
     subject.value.pointer(pointer)
 }
 
+/// Whether objects of `kind` run pods.
+pub fn is_pod_bearing(kind: &str) -> bool {
+    matches!(kind, "Pod" | "CronJob" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout")
+}
+
 /// Whether the object runs pods that should never finish.
 pub fn is_long_running(kind: &str) -> bool {
     matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet" | "Rollout")
@@ -185,7 +190,8 @@ fn has_digest(image: &str) -> bool {
     image.split_once("@sha256:").is_some_and(|(_, hex)| is_hex(hex, 64))
 }
 
-fn is_hex(text: &str, len: usize) -> bool {
+/// Whether `text` is `len` lowercase hexadecimal digits (a commit SHA, a sha256 digest).
+pub fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 

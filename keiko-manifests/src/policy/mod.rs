@@ -6,10 +6,13 @@
 //! in the spec or from a `keiko.io/exempt-<RULE-ID>: <reason>` annotation.
 
 pub mod cluster_rules;
+pub mod delivery_rules;
 pub mod gathered;
 pub mod k8s_rules;
+pub mod network_rules;
 pub mod report;
 pub mod report_sarif;
+pub mod selector;
 pub mod spec_rules;
 pub mod terraform_rules;
 pub mod yaml_input;
@@ -130,6 +133,18 @@ impl Subject {
         Some(Subject { file: file.to_owned(), document, kind, namespace, name, value })
     }
 
+    /// A kustomize configuration (`Kustomization`) read from `file`, named after its
+    /// directory, so rules can check what it sets (image overrides).
+    pub fn kustomization(file: String, document: usize, value: Value) -> Subject {
+        let directory = file.rsplit('/').nth(1).unwrap_or_default().to_owned();
+        Subject { file, document, kind: KUSTOMIZATION.to_owned(), namespace: String::new(), name: directory, value }
+    }
+
+    /// Whether this is kustomize configuration rather than a Kubernetes object.
+    pub fn is_kustomization(&self) -> bool {
+        self.kind == KUSTOMIZATION
+    }
+
     /// A label's value.
     pub fn label(&self, key: &str) -> Option<&str> {
         self.value.pointer("/metadata/labels").and_then(|labels| labels.get(key)).and_then(Value::as_str)
@@ -146,6 +161,9 @@ impl Subject {
         self.file.split('/').find_map(Env::parse)
     }
 }
+
+/// The kind of a kustomize configuration file.
+pub const KUSTOMIZATION: &str = "Kustomization";
 
 /// What object rules know beyond the objects.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,6 +190,8 @@ pub const SPEC_FILE: &str = "keiko.yaml";
 pub fn rules() -> Vec<Rule> {
     let mut all = k8s_rules::rules();
     all.extend(cluster_rules::rules());
+    all.extend(network_rules::rules());
+    all.extend(delivery_rules::rules());
     all.extend(spec_rules::rules());
     all.extend(terraform_rules::rules());
     all
@@ -179,7 +199,8 @@ pub fn rules() -> Vec<Rule> {
 
 /// Whether `path` (relative to `generated/`) holds objects the policy checks.
 pub fn is_checked_file(path: &str) -> bool {
-    (path.starts_with("k8s/base/") || path.starts_with("argocd/")) && path.ends_with(".yaml")
+    let objects = (path.starts_with("k8s/base/") || path.starts_with("argocd/")) && path.ends_with(".yaml");
+    objects || (path.starts_with("k8s/overlays/") && path.ends_with("/kustomization.yaml"))
 }
 
 /// Evaluates every rule on the rendered Kubernetes and ArgoCD files, parsed back from

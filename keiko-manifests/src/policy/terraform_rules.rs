@@ -1,5 +1,6 @@
-//! Terraform rules (KEIKO-TF-001 and 002) on the rendered `.tf` files, parsed back with
-//! hcl-rs: exact provider and Terraform versions, one state bucket per environment.
+//! Terraform rules (KEIKO-TF-001 to 003) on the rendered `.tf` files, parsed back with
+//! hcl-rs: exact provider and Terraform versions, one state bucket per environment, and
+//! exact Helm chart versions.
 
 use super::{Check, Rule, Severity};
 use hcl::{Body, Expression, ObjectKey};
@@ -48,6 +49,13 @@ pub fn rules() -> Vec<Rule> {
             rationale: "two environments sharing a state bucket can overwrite or destroy each other's infrastructure",
             hint: "give every environment its own environments.<env>.state_bucket",
             check: Check::Terraform(distinct_state_buckets),
+        },
+        Rule {
+            id: "KEIKO-TF-003",
+            severity: Severity::Error,
+            rationale: "a helm_release without one exact version installs whatever the chart repository serves that day",
+            hint: "set version on every helm_release to an exact version, directly or through a module variable every caller sets exactly",
+            check: Check::Terraform(pinned_helm_releases),
         },
     ]
 }
@@ -143,6 +151,88 @@ fn distinct_state_buckets(files: &[TfFile]) -> Vec<TfHit> {
         for &file in &users {
             let message = format!("{what} is shared by {}", paths.join(", "));
             hits.push(TfHit { file, name: "backend".to_owned(), message });
+        }
+    }
+    hits
+}
+
+/// The directory of a file (`terraform/modules/argocd-bootstrap`).
+fn directory(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `dir/relative` with `..` and `.` segments resolved.
+fn joined(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The name of a `var.<name>` reference.
+fn variable_name(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(traversal) = expr else { return None };
+    let is_var = matches!(&traversal.expr, Expression::Variable(v) if v.as_str() == "var");
+    match traversal.operators.as_slice() {
+        [hcl::TraversalOperator::GetAttr(name)] if is_var => Some(name.as_str()),
+        _ => None,
+    }
+}
+
+/// Every exact-or-not value given to variable `name` of the module in `module_dir`:
+/// each caller's argument, or the variable's default when no caller sets it.
+fn values_of<'a>(files: &'a [TfFile], module_dir: &str, name: &str) -> Vec<Option<&'a str>> {
+    let mut values = Vec::new();
+    for file in files {
+        for call in file.body.blocks().filter(|b| b.identifier() == "module") {
+            let attribute = |key: &str| call.body().attributes().find(|a| a.key() == key).map(|a| a.expr());
+            let source = attribute("source").and_then(string).unwrap_or_default();
+            if source.starts_with('.') && joined(directory(&file.path), source) == module_dir {
+                values.push(attribute(name).and_then(string));
+            }
+        }
+    }
+    if values.is_empty() {
+        let declarations = files.iter().filter(|f| directory(&f.path) == module_dir).flat_map(|f| f.body.blocks());
+        let declared =
+            declarations.filter(|b| b.identifier() == "variable" && b.labels().iter().any(|l| l.as_str() == name));
+        let defaults =
+            declared.map(|b| b.body().attributes().find(|a| a.key() == "default").and_then(|a| string(a.expr())));
+        values.extend(defaults);
+    }
+    values
+}
+
+fn pinned_helm_releases(files: &[TfFile]) -> Vec<TfHit> {
+    let mut hits = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let releases = file.body.blocks().filter(|b| {
+            b.identifier() == "resource" && b.labels().first().is_some_and(|l| l.as_str() == "helm_release")
+        });
+        for release in releases {
+            let name = format!("helm_release.{}", release.labels().get(1).map_or("", |l| l.as_str()));
+            let version = release.body().attributes().find(|a| a.key() == "version").map(|a| a.expr());
+            let values = match version {
+                None => vec![None],
+                Some(expr) => match variable_name(expr) {
+                    Some(variable) => values_of(files, directory(&file.path), variable),
+                    None => vec![string(expr)],
+                },
+            };
+            let loose: Vec<String> =
+                values.iter().filter(|v| !v.is_some_and(is_exact)).map(|v| format!("{v:?}")).collect();
+            if values.is_empty() || !loose.is_empty() {
+                let given = if values.is_empty() { "nothing".to_owned() } else { loose.join(", ") };
+                let message = format!("version is {given}: pin one exact chart version");
+                hits.push(TfHit { file: index, name: name.clone(), message });
+            }
         }
     }
     hits

@@ -52,16 +52,21 @@ pub fn documents(file: &str, text: &str) -> Result<Vec<Value>, InputError> {
     })
 }
 
-/// The Kubernetes objects in `text`; kustomize configuration and documents that are
-/// not Kubernetes objects are skipped with a note.
+/// The Kubernetes objects and kustomizations in `text`; kustomize components and
+/// documents that are not Kubernetes objects are skipped with a note.
 pub fn subjects(file: &str, text: &str) -> Result<Read, InputError> {
     let mut read = Read::default();
     for (index, value) in documents(file, text)?.into_iter().enumerate() {
         let document = index + 1;
         let note = |message: &str| Note { file: file.to_owned(), document, message: message.to_owned() };
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
-        if matches!(kind, "Kustomization" | "Component") {
-            read.notes.push(note("kustomize configuration skipped"));
+        let api_version = value.get("apiVersion").and_then(Value::as_str);
+        if kind == "Kustomization" && api_version.is_none_or(is_kustomize_api) {
+            read.subjects.push(Subject::kustomization(file.to_owned(), document, value));
+            continue;
+        }
+        if kind == "Component" {
+            read.notes.push(note("kustomize component skipped"));
             continue;
         }
         match Subject::from_value(file, document, value) {
@@ -70,6 +75,11 @@ pub fn subjects(file: &str, text: &str) -> Result<Read, InputError> {
         }
     }
     Ok(read)
+}
+
+/// Whether an `apiVersion` is kustomize's own (`kustomize.config.k8s.io/v1beta1`).
+fn is_kustomize_api(api_version: &str) -> bool {
+    api_version.starts_with("kustomize.config.k8s.io/")
 }
 
 /// Reads files and directories (recursively, `.yaml` and `.yml` files in sorted order).
