@@ -4,6 +4,7 @@
 
 use super::object::Object;
 use crate::spec::Spec;
+use crate::spec::security::Framework;
 use serde_json::{Map, Value};
 
 /// Annotates every object an exemption covers.
@@ -13,6 +14,7 @@ pub fn annotate(spec: &Spec, objects: &mut [Object]) {
             .security()
             .exemptions
             .iter()
+            .filter(|e| e.framework == Framework::Kubernetes)
             .filter(|e| e.kinds.is_empty() || e.kinds.contains(&object.kind))
             .collect();
         if applicable.is_empty() {
