@@ -11,7 +11,9 @@ use common::{fixture, snapshot};
 use keiko_manifests::github::service_pipeline::{TAG, deploy_job_id, image, workflow};
 use keiko_manifests::github::steps::SET_IMAGE_STEP;
 use keiko_manifests::github::workflow::{Job, Step, Workflow};
-use keiko_manifests::github::{self, DIR, actions, terraform_pipeline};
+use keiko_manifests::github::{self, DIR, Pipeline, actions, terraform_pipeline};
+use keiko_manifests::output::HEADER;
+use keiko_manifests::spec::security::PIPELINES;
 use keiko_manifests::{Env, Files};
 
 fn step<'a>(job: &'a Job, name: &str) -> &'a Step {
@@ -27,7 +29,8 @@ fn service_workflow_snapshot() {
 #[test]
 fn terraform_workflow_snapshot() {
     let spec = fixture();
-    let text = github::document("snapshot", &terraform_pipeline::workflow(&spec, Env::Production)).unwrap();
+    let workflow = terraform_pipeline::workflow(&spec, Env::Production);
+    let text = github::document(&spec, Pipeline::Terraform, "snapshot", &workflow).unwrap();
     snapshot("gh_terraform_production", &text);
 }
 
@@ -94,15 +97,39 @@ fn scripts_never_interpolate_expressions_and_actions_are_pinned() {
 
 #[test]
 fn every_workflow_parses_back_into_the_same_typed_workflow() {
+    let spec = fixture();
     let mut files = Files::new();
-    github::render(&fixture(), &mut files).unwrap();
+    github::render(&spec, &mut files).unwrap();
     let workflows: Vec<_> = files.iter().collect();
-    assert_eq!(workflows.len(), fixture().services().len() + Env::ALL.len());
+    assert_eq!(workflows.len(), spec.services().len() + Env::ALL.len());
     assert!(workflows.iter().all(|(path, _)| path.starts_with(DIR)));
     for (path, text) in workflows {
         let parsed: Workflow = serde_saphyr::from_str(text).unwrap_or_else(|error| panic!("{path}: {error}"));
-        assert_eq!(github::document(path, &parsed).unwrap(), text, "{path}");
+        let pipeline = if parsed.name.starts_with("terraform-") { Pipeline::Terraform } else { Pipeline::Service };
+        assert_eq!(github::document(&spec, pipeline, path, &parsed).unwrap(), text, "{path}");
     }
+}
+
+#[test]
+fn workflow_exemptions_become_checkov_skip_comments_in_the_pipelines_they_name() {
+    assert_eq!(Pipeline::ALL.map(Pipeline::name), PIPELINES);
+    let text = include_str!("fixtures/small.yaml").replace(
+        "  exemptions: []\n",
+        "  exemptions:\n    - check: CKV_GHA_7\n      framework: github_actions\n      kinds: [service]\n      reason: |\n        rollback\n        only\n",
+    );
+    let spec = keiko_manifests::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
+    let service = github::service_workflow(&spec, "learning-service").unwrap().unwrap();
+    let expected = format!("{HEADER}name: learning-service\n# checkov:skip=CKV_GHA_7:rollback only\n\"on\":\n");
+    assert!(service.starts_with(&expected), "{service}");
+    let mut files = Files::new();
+    github::render(&spec, &mut files).unwrap();
+    for (path, text) in files.iter() {
+        let terraform = path.contains("/terraform-");
+        assert_eq!(text.contains("checkov:skip"), !terraform, "{path}");
+    }
+    let kubernetes = keiko_manifests::k8s::components(&spec, Env::Dev).unwrap();
+    let annotated = kubernetes.iter().flat_map(|c| &c.objects).filter(|o| o.value.to_string().contains("CKV_GHA_7"));
+    assert_eq!(annotated.count(), 0, "workflow exemptions are not written on Kubernetes objects");
 }
 
 #[test]

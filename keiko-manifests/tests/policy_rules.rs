@@ -5,7 +5,7 @@
 
 use keiko_manifests::policy::{self, Context, Severity, yaml_input};
 use keiko_manifests::spec::RawSpec;
-use keiko_manifests::spec::security::Exemption;
+use keiko_manifests::spec::security::{Exemption, Framework};
 
 /// A compliant set: a mesh namespace with default-deny and STRICT mTLS, a Keiko service
 /// with two replicas, its PDB and NetworkPolicy, a Job and its NetworkPolicy, a public
@@ -300,7 +300,12 @@ fn annotations_and_spec_exemptions_move_findings_aside_with_their_reason() {
     assert_eq!(report.exempted.len(), 1);
     assert_eq!(report.exempted[0].reason, "the CNI needs the host network");
 
-    let exemption = |kinds: Vec<String>| Exemption { check: "KEIKO-K8S-004".into(), reason: "why".into(), kinds };
+    let exemption = |kinds: Vec<String>| Exemption {
+        check: "KEIKO-K8S-004".into(),
+        reason: "why".into(),
+        kinds,
+        framework: Framework::Kubernetes,
+    };
     let covered = report_of("t.yaml", &broken, &context(), &[exemption(vec!["Deployment".into()])]);
     assert!(covered.findings.is_empty() && covered.exempted.len() == 1);
     let other_kind = report_of("t.yaml", &broken, &context(), &[exemption(vec!["StatefulSet".into()])]);

@@ -192,3 +192,17 @@ fn security_settings_are_checked() {
         assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
     }
 }
+
+#[test]
+fn an_exemption_names_the_framework_its_check_belongs_to() {
+    let text = edited("    - check: CKV_GHA_7\n      framework: github_actions\n", "    - check: CKV_GHA_7\n")
+        .replacen("    - check: CKV_K8S_40\n", "    - check: CKV_K8S_40\n      framework: github_actions\n", 1);
+    let lines = messages(&errors_of(&text));
+    for expected in [
+        "security.exemptions[3].framework: `CKV_GHA_7` is a workflow check: set `framework: github_actions`",
+        "security.exemptions[2].check: `CKV_K8S_40` is not a github_actions check such as CKV_GHA_7",
+        "security.exemptions[2].kinds[0]: `StatefulSet` is not a generated pipeline: use service or terraform",
+    ] {
+        assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+    }
+}

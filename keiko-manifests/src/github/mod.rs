@@ -10,6 +10,7 @@ pub mod workflow;
 pub use workflow::Workflow;
 
 use crate::output::{Files, RenderError, yaml_document};
+use crate::spec::security::Framework;
 use crate::spec::{Env, Spec};
 
 /// The runner image of every job.
@@ -33,9 +34,45 @@ pub fn platform_repository<'a>(spec: &'a Spec, path: &str) -> Result<&'a str, Re
     })
 }
 
-/// A workflow as file contents: the header, the YAML, and each pinned action's version.
-pub fn document(path: &str, workflow: &Workflow) -> Result<String, RenderError> {
-    Ok(actions::annotate(&yaml_document(path, workflow)?))
+/// The two kinds of generated workflow; `github_actions` exemptions name them in `kinds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pipeline {
+    /// A service's build, test, deploy, promote and rollback pipeline.
+    Service,
+    /// An environment's Terraform plan and apply pipeline.
+    Terraform,
+}
+
+impl Pipeline {
+    /// Every pipeline kind.
+    pub const ALL: [Pipeline; 2] = [Pipeline::Service, Pipeline::Terraform];
+
+    /// The name `security.exemptions[].kinds` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pipeline::Service => "service",
+            Pipeline::Terraform => "terraform",
+        }
+    }
+}
+
+/// Where skip comments go: above the triggers, inside the workflow document, because
+/// checkov honours a skip only within the lines of the entity it checks.
+const TRIGGERS: &str = "\n\"on\":\n";
+
+/// A workflow as file contents: the header, the YAML with a `# checkov:skip=ID:reason`
+/// line above `on:` for each `github_actions` exemption of the spec that covers
+/// `pipeline`, and each pinned action's version.
+pub fn document(spec: &Spec, pipeline: Pipeline, path: &str, workflow: &Workflow) -> Result<String, RenderError> {
+    let text = actions::annotate(&yaml_document(path, workflow)?);
+    let mut skips = String::new();
+    for exemption in spec.security().exemptions.iter().filter(|e| e.framework == Framework::GithubActions) {
+        if exemption.kinds.is_empty() || exemption.kinds.iter().any(|k| k == pipeline.name()) {
+            let reason = exemption.reason.split_whitespace().collect::<Vec<_>>().join(" ");
+            skips.push_str(&format!("# checkov:skip={}:{reason}\n", exemption.check));
+        }
+    }
+    Ok(text.replacen(TRIGGERS, &format!("\n{skips}\"on\":\n"), 1))
 }
 
 /// The workflow file of `service`, or `None` when the spec has no such service.
@@ -44,18 +81,20 @@ pub fn service_workflow(spec: &Spec, service: &str) -> Result<Option<String>, Re
         return Ok(None);
     }
     let path = format!("{DIR}/{}", workflow_file(service));
-    document(&path, &service_pipeline::workflow(spec, service)?).map(Some)
+    document(spec, Pipeline::Service, &path, &service_pipeline::workflow(spec, service)?).map(Some)
 }
 
 /// Writes one workflow per service and one Terraform workflow per environment.
 pub fn render(spec: &Spec, files: &mut Files) -> Result<(), RenderError> {
     for service in spec.services().keys() {
         let path = format!("{DIR}/{}", workflow_file(service));
-        files.insert(path.clone(), document(&path, &service_pipeline::workflow(spec, service)?)?)?;
+        let workflow = service_pipeline::workflow(spec, service)?;
+        files.insert(path.clone(), document(spec, Pipeline::Service, &path, &workflow)?)?;
     }
     for env in Env::ALL {
         let path = format!("{DIR}/{}", terraform_pipeline::file_name(env));
-        files.insert(path.clone(), document(&path, &terraform_pipeline::workflow(spec, env))?)?;
+        let workflow = terraform_pipeline::workflow(spec, env);
+        files.insert(path.clone(), document(spec, Pipeline::Terraform, &path, &workflow)?)?;
     }
     Ok(())
 }

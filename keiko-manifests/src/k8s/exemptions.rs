@@ -5,7 +5,7 @@
 
 use super::object::Object;
 use crate::spec::Spec;
-use crate::spec::security::Exemption;
+use crate::spec::security::{Exemption, Framework};
 use serde_json::{Map, Value};
 
 /// Annotates every object an exemption covers.
@@ -15,6 +15,7 @@ pub fn annotate(spec: &Spec, objects: &mut [Object]) {
             .security()
             .exemptions
             .iter()
+            .filter(|e| e.framework == Framework::Kubernetes)
             .filter(|e| e.kinds.is_empty() || e.kinds.contains(&object.kind))
             .collect();
         if applicable.is_empty() {

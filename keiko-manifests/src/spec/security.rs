@@ -16,7 +16,8 @@ pub struct Security {
     /// The web application firewall on the gateway.
     pub waf: Waf,
     /// Policy checks that are knowingly not met, each with its reason. They are written
-    /// onto the objects as checkov skip annotations and listed in the policy report.
+    /// onto the objects as checkov skip annotations (or into the generated workflows as
+    /// skip comments) and listed in the policy report.
     #[serde(default)]
     pub exemptions: Vec<Exemption>,
 }
@@ -80,9 +81,43 @@ pub struct Exemption {
     pub check: String,
     /// Why it does not apply or cannot be met.
     pub reason: String,
-    /// The kinds the exemption covers (`Deployment`); every kind when empty.
+    /// What the exemption covers; everything when empty. For `kubernetes`, object kinds
+    /// (`Deployment`), or `Spec` and `Terraform` for the KEIKO rules; for
+    /// `github_actions`, the generated pipelines (`service`, `terraform`).
     #[serde(default)]
     pub kinds: Vec<String>,
+    /// The checkov framework the check belongs to, which decides where the skip is written.
+    #[serde(default, skip_serializing_if = "Framework::is_default")]
+    pub framework: Framework,
+}
+
+/// The generated pipelines a `github_actions` exemption may name in `kinds`.
+pub const PIPELINES: [&str; 2] = ["service", "terraform"];
+
+/// The checkov framework of an exempted check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Framework {
+    /// Rendered Kubernetes objects: a `checkov.io/skipN` annotation on each covered object.
+    #[default]
+    Kubernetes,
+    /// Generated GitHub Actions workflows: a `# checkov:skip=` comment above `on:` in each
+    /// covered workflow, which covers checkov's workflow-level checks.
+    GithubActions,
+}
+
+impl Framework {
+    /// The name checkov's `--framework` and keiko.yaml use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Kubernetes => "kubernetes",
+            Framework::GithubActions => "github_actions",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Framework::Kubernetes
+    }
 }
 
 /// How services in one environment check JWTs.

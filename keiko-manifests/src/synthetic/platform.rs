@@ -8,7 +8,7 @@ use crate::spec::env::{Env, PerEnv};
 use crate::spec::observability::{Alerting, LogStore, Observability};
 use crate::spec::platform::{Environment, NodePool, NodePools, Platform, Postgres, SyncMode};
 use crate::spec::security::{
-    Exemption, Gateway, Jwt, PodSecurityException, PodSecurityLevel, SecretManager, Security, Waf, WafMode,
+    Exemption, Framework, Gateway, Jwt, PodSecurityException, PodSecurityLevel, SecretManager, Security, Waf, WafMode,
 };
 use std::collections::BTreeMap;
 
@@ -92,6 +92,7 @@ pub fn security() -> Security {
         check: check.into(),
         reason: reason.into(),
         kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+        framework: Framework::Kubernetes,
     };
     Security {
         gateway: Gateway {
@@ -111,6 +112,12 @@ pub fn security() -> Security {
             exemption("CKV_K8S_15", &["Deployment", "StatefulSet"], "images are pinned to immutable tags"),
             exemption("CKV_K8S_43", &["Deployment", "StatefulSet"], "outside dev images are pinned by commit SHA"),
             exemption("CKV_K8S_40", &["StatefulSet"], "the store images run as their built-in non-root users"),
+            Exemption {
+                check: "CKV_GHA_7".into(),
+                reason: "the manual-run inputs feed only the rollback jobs, which build nothing".into(),
+                kinds: vec!["service".into()],
+                framework: Framework::GithubActions,
+            },
         ],
     }
 }

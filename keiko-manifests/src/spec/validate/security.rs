@@ -4,6 +4,7 @@
 use super::{Checks, names};
 use crate::spec::document::RawSpec;
 use crate::spec::error::SpecPath;
+use crate::spec::security::{Exemption, Framework, PIPELINES};
 
 pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     let path = SpecPath::root().key("security");
@@ -33,9 +34,30 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
             format!("`{}` is neither a checkov check ID such as CKV_K8S_43 nor a Keiko policy rule ID such as KEIKO-K8S-009", exemption.check)
         });
         checks.require(!exemption.reason.trim().is_empty(), &at.key("reason"), || "an exemption needs a reason".into());
+        framework(exemption, &at, checks);
     }
     environments(raw, checks);
     grants(raw, checks);
+}
+
+/// A check ID belongs to one checkov framework, and `kinds` names what that framework scans.
+fn framework(exemption: &Exemption, at: &SpecPath, checks: &mut Checks) {
+    let workflow_check = exemption.check.starts_with("CKV_GHA_") || exemption.check.starts_with("CKV2_GHA_");
+    match exemption.framework {
+        Framework::Kubernetes => checks.require(!workflow_check, &at.key("framework"), || {
+            format!("`{}` is a workflow check: set `framework: github_actions`", exemption.check)
+        }),
+        Framework::GithubActions => {
+            checks.require(workflow_check, &at.key("check"), || {
+                format!("`{}` is not a github_actions check such as CKV_GHA_7", exemption.check)
+            });
+            for (index, kind) in exemption.kinds.iter().enumerate() {
+                checks.require(PIPELINES.contains(&kind.as_str()), &at.key("kinds").index(index), || {
+                    format!("`{kind}` is not a generated pipeline: use {}", PIPELINES.join(" or "))
+                });
+            }
+        }
+    }
 }
 
 fn environments(raw: &RawSpec, checks: &mut Checks) {
