@@ -1,8 +1,9 @@
 //! Compares rendered files with a generated tree and explains every difference.
 
-use crate::tree::{holds, list_tree, read_normalized};
+use crate::tree::{differing, list_tree, read_normalized};
 use keiko_manifests::Files;
 use similar::TextDiff;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::io;
 use std::path::Path;
@@ -44,44 +45,21 @@ impl Drift {
 
 /// Compares `files` with the tree under `root`.
 pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
-    let on_disk = list_tree(root)?;
+    compare_listed(files, root, &list_tree(root)?)
+}
+
+/// [`compare`] with the tree's paths already listed (`generate` lists them while it renders).
+pub fn compare_listed(files: &Files, root: &Path, on_disk: &BTreeSet<String>) -> io::Result<Drift> {
     let mut drift = Drift::default();
     let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| on_disk.contains(*path)).collect();
     drift.missing = files.iter().filter(|(path, _)| !on_disk.contains(*path)).map(|(p, _)| p.to_owned()).collect();
-    for (path, rendered) in differing(&present, root)? {
+    for path in differing(&present, root)? {
         let current = read_normalized(&root.join(path))?;
+        let rendered = files.get(path).unwrap_or_default();
         drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
     }
     drift.extra = on_disk.iter().filter(|path| files.get(path).is_none()).cloned().collect();
     Ok(drift)
-}
-
-/// The files whose contents on disk differ, in order. Reading tens of thousands of
-/// small files is mostly system-call latency, so every core reads a share.
-fn differing<'a>(files: &[(&'a str, &'a str)], root: &Path) -> io::Result<Vec<(&'a str, &'a str)>> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let chunk = files.len().div_ceil(workers).max(1);
-    let shares: Vec<io::Result<Vec<(&str, &str)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|share| {
-                scope.spawn(move || {
-                    let mut differ = Vec::new();
-                    for &(path, rendered) in share {
-                        if !holds(&root.join(path), rendered)? {
-                            differ.push((path, rendered));
-                        }
-                    }
-                    Ok(differ)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    shares.into_iter().try_fold(Vec::new(), |mut all, share| {
-        all.extend(share?);
-        Ok(all)
-    })
 }
 
 fn unified_diff(path: &str, current: &str, rendered: &str) -> String {

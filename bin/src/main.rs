@@ -10,10 +10,11 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use keiko_generate::{drift, render_checked, spec_file, write};
+use keiko_generate::{drift, render_checked, spec_file, tree, write};
 use keiko_manifests::policy::{self, Report};
 use keiko_manifests::spec::edit::{self, TagChange};
 use keiko_manifests::{Env, SpecErrors};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -157,11 +158,12 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
+    let listing = list_in_background(&args.out);
     let spec = match keiko_manifests::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    output(args, &spec, started)
+    output(args, &spec, listing, started)
 }
 
 /// `--synthetic N`: renders a generated fleet, or writes its spec with `--spec-out`.
@@ -173,22 +175,34 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     match keiko_manifests::synthetic::spec(n) {
-        Ok(spec) => output(args, &spec, started),
+        Ok(spec) => output(args, &spec, list_in_background(&args.out), started),
         Err(errors) => Ok(invalid(&errors)),
     }
 }
 
+/// The paths of the current tree under `out`, listed on a thread of its own: at fleet
+/// scale that is tens of thousands of directory entries, read while the spec loads and
+/// renders instead of after.
+type Listing = std::thread::JoinHandle<std::io::Result<BTreeSet<String>>>;
+
+fn list_in_background(out: &Path) -> Listing {
+    let out = out.to_path_buf();
+    std::thread::spawn(move || tree::list_tree(&out))
+}
+
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
-fn output(args: &Args, spec: &keiko_manifests::Spec, started: Instant) -> anyhow::Result<ExitCode> {
+fn output(args: &Args, spec: &keiko_manifests::Spec, listing: Listing, started: Instant) -> anyhow::Result<ExitCode> {
     let (files, policy) = render_checked(spec).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
         return Ok(refuse(&policy));
     }
+    let listed = listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let listed = listed.with_context(|| format!("cannot read {}", args.out.display()))?;
     if args.check {
-        return check(&files, &args.out, started);
+        return check(&files, &args.out, &listed, started);
     }
-    let summary =
-        write::write_all(&args.out, &files).with_context(|| format!("cannot write {}", args.out.display()))?;
+    let summary = write::write_all_listed(&args.out, &files, &listed)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
     Ok(ExitCode::SUCCESS)
 }
@@ -282,8 +296,13 @@ fn report(out: &Path, summary: write::Summary, started: Instant) {
     );
 }
 
-fn check(files: &keiko_manifests::Files, out: &Path, started: Instant) -> anyhow::Result<ExitCode> {
-    let drift = drift::compare(files, out).with_context(|| format!("cannot read {}", out.display()))?;
+fn check(
+    files: &keiko_manifests::Files,
+    out: &Path,
+    listed: &BTreeSet<String>,
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
+    let drift = drift::compare_listed(files, out, listed).with_context(|| format!("cannot read {}", out.display()))?;
     let elapsed = started.elapsed().as_millis();
     if drift.is_clean() {
         println!("generate --check: {} files in {} are up to date ({elapsed} ms)", files.len(), out.display());

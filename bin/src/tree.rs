@@ -47,8 +47,55 @@ pub fn read_normalized(path: &Path) -> io::Result<String> {
 
 /// Whether the file at `path` holds `contents`, line endings aside.
 pub fn holds(path: &Path, contents: &str) -> io::Result<bool> {
-    let bytes = std::fs::read(path)?;
-    Ok(bytes == contents.as_bytes() || (bytes.contains(&b'\r') && normalize(&bytes) == contents))
+    holds_with(path, contents, &mut Vec::new())
+}
+
+/// [`holds`] reading into `buffer`: no allocation per file, and no `stat` to size one.
+/// At most `contents.len() + 1` bytes are read (enough to tell a longer file apart)
+/// unless the file has `\r`s to fold.
+fn holds_with(path: &Path, contents: &str, buffer: &mut Vec<u8>) -> io::Result<bool> {
+    use std::io::Read;
+    buffer.clear();
+    let mut file = std::fs::File::open(path)?;
+    (&mut file).take(contents.len() as u64 + 1).read_to_end(buffer)?;
+    if buffer.as_slice() == contents.as_bytes() {
+        return Ok(true);
+    }
+    if !buffer.contains(&b'\r') {
+        return Ok(false);
+    }
+    file.read_to_end(buffer)?;
+    Ok(normalize(buffer) == contents)
+}
+
+/// The paths among `files` (present on disk under `root`) whose contents differ, in
+/// order. Reading tens of thousands of small files is mostly system-call latency, so
+/// every core reads a share.
+pub fn differing<'a>(files: &[(&'a str, &'a str)], root: &Path) -> io::Result<Vec<&'a str>> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let chunk = files.len().div_ceil(workers).max(1);
+    let shares: Vec<io::Result<Vec<&str>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|share| {
+                scope.spawn(move || {
+                    let mut buffer = Vec::new();
+                    let mut differ = Vec::new();
+                    for &(path, contents) in share {
+                        if !holds_with(&root.join(path), contents, &mut buffer)? {
+                            differ.push(path);
+                        }
+                    }
+                    Ok(differ)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    shares.into_iter().try_fold(Vec::new(), |mut all, share| {
+        all.extend(share?);
+        Ok(all)
+    })
 }
 
 /// Text with Windows line endings folded, so a checkout with CRLF is not drift.

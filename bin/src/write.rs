@@ -2,7 +2,7 @@
 //! beside the output directory and swaps it in with one atomic rename, so an
 //! interrupted or failed run leaves the previous tree whole.
 
-use crate::tree::{holds, list_tree};
+use crate::tree::{differing, list_tree};
 use keiko_manifests::Files;
 use std::collections::BTreeSet;
 use std::io;
@@ -21,13 +21,14 @@ pub struct Summary {
 
 /// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
 pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
-    let before = list_tree(root)?;
-    let mut unchanged = BTreeSet::new();
-    for (path, contents) in files.iter() {
-        if before.contains(path) && holds(&root.join(path), contents)? {
-            unchanged.insert(path);
-        }
-    }
+    write_all_listed(root, files, &list_tree(root)?)
+}
+
+/// [`write_all`] with the current tree's paths already listed in `before`.
+pub fn write_all_listed(root: &Path, files: &Files, before: &BTreeSet<String>) -> io::Result<Summary> {
+    let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| before.contains(*path)).collect();
+    let differ: BTreeSet<&str> = differing(&present, root)?.into_iter().collect();
+    let unchanged: BTreeSet<&str> = present.iter().map(|(path, _)| *path).filter(|p| !differ.contains(p)).collect();
     let changed = files.len() - unchanged.len();
     let removed = before.iter().filter(|path| files.get(path).is_none()).count();
     let summary = Summary { written: files.len(), changed, removed };

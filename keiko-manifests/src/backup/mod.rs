@@ -13,23 +13,24 @@ pub mod velero;
 
 use crate::k8s::Object;
 use crate::output::RenderError;
+use crate::spec::service::Service;
 use crate::spec::{Env, Spec};
 
-/// The backup objects in the services' namespace: credentials, policy, one job per
-/// database and the drill.
+/// The backup objects shared by the fleet, in the services' namespace: credentials,
+/// policy and the drill. Each database's job travels with its service instead
+/// ([`service_objects`]), so no component, and no ArgoCD build, grows with the fleet.
 pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
     let namespace = &spec.platform().namespace;
     let mut objects =
         vec![Object::new(&storage::secret(spec, namespace))?, Object::new(&network::policy(spec, namespace))?];
-    for (name, service) in spec.services() {
-        if let Some(job) =
-            database::cron_job_for(spec, env, name, service, network::pod_labels(spec, &database::name(name)))
-        {
-            objects.push(Object::new(&job)?);
-        }
-    }
     if let Some(job) = drill::cron_job_for(spec, env, network::pod_labels(spec, drill::NAME)) {
         objects.push(Object::new(&job)?);
     }
     Ok(objects)
+}
+
+/// The backup job of one service's database, if it owns one.
+pub fn service_objects(spec: &Spec, env: Env, name: &str, service: &Service) -> Result<Vec<Object>, RenderError> {
+    let labels = network::pod_labels(spec, &database::name(name));
+    database::cron_job_for(spec, env, name, service, labels).iter().map(Object::new).collect()
 }

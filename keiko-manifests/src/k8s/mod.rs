@@ -76,7 +76,8 @@ pub const PLATFORM: &str = "platform";
 pub const GATEWAY: &str = "gateway";
 /// The component holding telemetry, logs, alerting, dashboards and Velero schedules.
 pub const OBSERVABILITY: &str = "observability";
-/// The component holding database backups and the disaster-recovery drill.
+/// The component holding backup credentials and policy and the disaster-recovery drill
+/// (each database's backup job is in its service's component).
 pub const BACKUPS: &str = "backups";
 
 /// Every component of `env`: the platform, the gateway, services, then stateful stores.
@@ -100,7 +101,7 @@ pub enum Part<'a> {
     Gateway,
     /// Telemetry, logs and alerting ([`OBSERVABILITY`]).
     Observability,
-    /// Database backups and the drill ([`BACKUPS`]).
+    /// Backup credentials, policy and the drill ([`BACKUPS`]).
     Backups,
     /// A service, by name.
     Service(&'a str, &'a Service),
@@ -142,7 +143,9 @@ pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -
                 reference: pod::image(spec, svc, env),
                 tag: svc.image.tags.get(env).clone(),
             };
-            (Some(image), workload::objects(spec, name, svc, env, flows)?)
+            let mut objects = workload::objects(spec, name, svc, env, flows)?;
+            objects.extend(crate::backup::service_objects(spec, env, name, svc)?);
+            (Some(image), objects)
         }
         Part::Store(name, store) => (None, stateful_set::objects(spec, name, store, env, flows)?),
     };

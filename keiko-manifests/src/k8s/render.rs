@@ -49,20 +49,22 @@ fn kustomization_subject((path, kustomization): layout::Written) -> Result<Subje
 }
 
 /// `build` applied to every part on every core (each worker takes every n-th part),
-/// the results in the order of `parts` whatever the scheduling.
+/// the results in the order of `parts` whatever the scheduling. The calling thread is
+/// the first worker: besides saving a thread, it reuses the memory its allocator
+/// already holds (loading the spec freed tens of megabytes there at fleet scale).
 pub fn in_parallel<'a, T: Send>(
     parts: &[Part<'a>],
     build: impl Fn(Part<'a>) -> Result<T, RenderError> + Sync,
 ) -> Result<Vec<T>, RenderError> {
     let workers = thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_WORKERS).min(parts.len().max(1));
     let build = &build;
+    let column = move |first: usize| -> Result<Vec<T>, RenderError> {
+        parts.iter().skip(first).step_by(workers).map(|part| build(*part)).collect()
+    };
     let mut results: Vec<Vec<T>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|first| {
-                scope.spawn(move || parts.iter().skip(first).step_by(workers).map(|part| build(*part)).collect())
-            })
-            .collect();
-        handles.into_iter().map(joined).collect::<Result<_, _>>()
+        let handles: Vec<_> = (1..workers).map(|first| scope.spawn(move || column(first))).collect();
+        let own = column(0);
+        std::iter::once(own).chain(handles.into_iter().map(joined)).collect::<Result<_, _>>()
     })?;
     let mut columns: Vec<_> = results.iter_mut().map(|column| column.drain(..)).collect();
     Ok((0..parts.len()).filter_map(|index| columns[index % workers].next()).collect())

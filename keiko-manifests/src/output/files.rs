@@ -54,8 +54,11 @@ impl Files {
     }
 
     /// Adds a file; a second file at the same path is an error.
-    pub fn insert(&mut self, path: impl Into<String>, contents: String) -> Result<(), RenderError> {
+    pub fn insert(&mut self, path: impl Into<String>, mut contents: String) -> Result<(), RenderError> {
         let path = path.into();
+        // Serializers grow their buffers by doubling; tens of thousands of files held
+        // until written would otherwise keep up to twice their size.
+        contents.shrink_to_fit();
         if !is_safe(&path) {
             return Err(RenderError::UnsafePath(path));
         }

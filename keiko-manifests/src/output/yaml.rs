@@ -24,7 +24,10 @@ fn to_yaml<T: Serialize>(path: &str, object: &T) -> Result<String, RenderError> 
 /// One object as a YAML file: the header, then the document.
 pub fn yaml_document<T: Serialize>(path: &str, object: &T) -> Result<String, RenderError> {
     let body = to_yaml(path, object)?;
-    Ok(format!("{HEADER}{body}"))
+    let mut document = String::with_capacity(HEADER.len() + body.len());
+    document.push_str(HEADER);
+    document.push_str(&body);
+    Ok(document)
 }
 
 /// Several objects as one multi-document YAML file.

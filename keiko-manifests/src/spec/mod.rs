@@ -34,11 +34,14 @@ pub fn load(file: &str, text: &str) -> Result<Spec, SpecErrors> {
     if !shape_errors.is_empty() {
         return Err(fail(shape_errors));
     }
-    let raw: RawSpec = serde_json::from_value(document.value.clone())
+    drop(schema);
+    // The tree is consumed, not cloned: at fleet scale it is tens of megabytes.
+    let source::Document { value, map } = document;
+    let raw: RawSpec = serde_json::from_value(value)
         .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
     validate(raw).map_err(|errors| {
         let located = errors.into_iter().map(|mut error| {
-            error.location = document.map.locate(&error.path);
+            error.location = map.locate(&error.path);
             error
         });
         fail(located.collect())
