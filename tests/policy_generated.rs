@@ -152,3 +152,42 @@ proptest! {
         }
     }
 }
+
+/// A spec exemption of a Keiko rule is written on the objects it covers as the rule's
+/// own annotation (so `lint` over generated/ agrees), never as a checkov skip.
+#[test]
+fn keiko_rule_exemptions_are_annotated_on_the_objects_they_cover() {
+    use keiko_manifests::spec::security::Exemption;
+    let mut raw = keiko_manifests::synthetic::raw(3);
+    let reason = "the rollout controller owns this budget".to_owned();
+    let check = "KEIKO-K8S-009".to_owned();
+    raw.security.exemptions.push(Exemption {
+        check,
+        reason,
+        kinds: vec!["Deployment".into()],
+        framework: Default::default(),
+    });
+    let spec = keiko_manifests::spec::validate(raw).unwrap();
+    let objects: Vec<_> = keiko_manifests::k8s::components(&spec, keiko_manifests::Env::Production)
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.objects)
+        .collect();
+    let annotation = |o: &keiko_manifests::k8s::Object, key: &str| {
+        o.value.pointer("/metadata/annotations").and_then(|a| a.get(key)).and_then(|v| v.as_str()).map(str::to_owned)
+    };
+    let deployments: Vec<_> = objects.iter().filter(|o| o.kind == "Deployment").collect();
+    assert!(!deployments.is_empty());
+    for deployment in deployments {
+        let exempt = annotation(deployment, "keiko.io/exempt-KEIKO-K8S-009");
+        assert_eq!(exempt.as_deref(), Some("the rollout controller owns this budget"), "{}", deployment.name);
+        let skips = deployment.value.pointer("/metadata/annotations").unwrap().as_object().unwrap();
+        assert!(skips.values().all(|v| !v.as_str().unwrap_or_default().starts_with("KEIKO-")));
+    }
+    assert!(
+        objects
+            .iter()
+            .filter(|o| o.kind == "StatefulSet")
+            .all(|o| annotation(o, "keiko.io/exempt-KEIKO-K8S-009").is_none())
+    );
+}
