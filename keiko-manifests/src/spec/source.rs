@@ -4,7 +4,9 @@
 use super::error::{Location, Problem, SpecError, SpecPath};
 use granit_parser::{Event, Parser, ScalarStyle, Span, StrInput};
 use serde_json::{Map, Number, Value};
-use std::collections::{BTreeMap, BTreeSet};
+// Looked up by pointer, never iterated, so no order can leak into output.
+#[allow(clippy::disallowed_types)]
+use std::collections::HashMap;
 
 /// Nesting deeper than this is refused; it keeps recursion bounded on hostile input.
 const MAX_DEPTH: usize = 64;
@@ -18,13 +20,22 @@ pub struct Document {
     pub map: SourceMap,
 }
 
-/// Positions of values and keys, by JSON pointer.
+/// Positions of values and keys, by JSON pointer. One hash map entry per node: a
+/// 1,000-service spec has hundreds of thousands of them, and ordered maps keyed by long
+/// pointers sharing their prefixes made this most of the time it takes to load a spec.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[allow(clippy::disallowed_types)]
 pub struct SourceMap {
-    values: BTreeMap<String, Location>,
-    keys: BTreeMap<String, Location>,
-    sequences: BTreeSet<String>,
-    scalars: BTreeMap<String, std::ops::Range<usize>>,
+    places: HashMap<String, Place>,
+}
+
+/// Where one node was written.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Place {
+    value: Option<Location>,
+    key: Option<Location>,
+    scalar: Option<std::ops::Range<usize>>,
+    sequence: bool,
 }
 
 impl SourceMap {
@@ -32,8 +43,8 @@ impl SourceMap {
     pub fn value(&self, pointer: &str) -> Option<Location> {
         let mut current = pointer;
         loop {
-            if let Some(at) = self.values.get(current) {
-                return Some(*at);
+            if let Some(at) = self.places.get(current).and_then(|p| p.value) {
+                return Some(at);
             }
             current = &current[..current.rfind('/')?];
         }
@@ -41,18 +52,27 @@ impl SourceMap {
 
     /// Where the key of the entry at `pointer` is written, falling back to its value.
     pub fn key(&self, pointer: &str) -> Option<Location> {
-        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+        self.places.get(pointer).and_then(|p| p.key).or_else(|| self.value(pointer))
     }
 
     /// The byte range of the scalar at `pointer` in the source text, quotes included,
     /// so a tool can rewrite one value and keep every comment and blank line.
     pub fn scalar_span(&self, pointer: &str) -> Option<std::ops::Range<usize>> {
-        self.scalars.get(pointer).cloned()
+        self.places.get(pointer).and_then(|p| p.scalar.clone())
     }
 
     /// Whether the value at `pointer` is a sequence.
     pub fn is_sequence(&self, pointer: &str) -> bool {
-        self.sequences.contains(pointer)
+        self.places.get(pointer).is_some_and(|p| p.sequence)
+    }
+
+    /// The node at `pointer`, created on first use (a mapping entry creates it for its
+    /// key, so its value reuses the allocation).
+    fn place(&mut self, pointer: &str) -> &mut Place {
+        if !self.places.contains_key(pointer) {
+            self.places.insert(pointer.to_owned(), Place::default());
+        }
+        self.places.get_mut(pointer).unwrap_or_else(|| unreachable!("inserted above"))
     }
 
     /// Where a spec path points, preferring the key so the whole entry is named.
@@ -139,11 +159,11 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(unsupported(span, "nesting is deeper than 64 levels"));
         }
-        self.map.values.insert(pointer.to_owned(), start(&span));
+        self.map.place(pointer).value = Some(start(&span));
         match event {
             Event::Scalar(text, style, _, tag) => {
                 if let (Some(from), Some(to)) = (span.start.byte_offset(), span.end.byte_offset()) {
-                    self.map.scalars.insert(pointer.to_owned(), from..to);
+                    self.map.place(pointer).scalar = Some(from..to);
                 }
                 self.scalar(&text, style, tag.as_deref(), span)
             }
@@ -158,7 +178,7 @@ impl<'a> Reader<'a> {
     }
 
     fn sequence(&mut self, pointer: &str, depth: usize) -> Result<Value, SpecError> {
-        self.map.sequences.insert(pointer.to_owned());
+        self.map.place(pointer).sequence = true;
         let mut items = Vec::new();
         loop {
             let step = self.next()?;
@@ -192,7 +212,7 @@ impl<'a> Reader<'a> {
                 self.skip_node(value_step.0)?;
                 continue;
             }
-            self.map.keys.insert(child.clone(), start(&span));
+            self.map.place(&child).key = Some(start(&span));
             let value = self.node(value_step, &child, depth + 1)?;
             entries.insert(key, value);
         }
