@@ -214,3 +214,16 @@ fn a_duplicate_key_names_its_field() {
     let expected = format!("keiko.yaml:{}:", line_of(&text, "log_retention_days"));
     assert!(errors.to_string().starts_with(&expected), "{errors}");
 }
+
+#[test]
+fn an_empty_spec_is_refused_at_its_first_line() {
+    // Found by the `spec` fuzz target: the error had no position.
+    for text in ["", "# nothing yet\n"] {
+        let errors = errors_of(text);
+        assert!(errors.errors.iter().all(|e| e.location == Some(Location { line: 1, column: 1 })), "{errors}");
+        assert!(
+            errors.to_string().starts_with("keiko.yaml:1:1: (document): null is not of type \"object\""),
+            "{errors}"
+        );
+    }
+}

@@ -113,7 +113,12 @@ impl<'a> Reader<'a> {
                     let first = self.next()?;
                     value = Some(self.node(first, "", 0)?);
                 }
-                Event::StreamEnd => return Ok(value.unwrap_or(Value::Null)),
+                Event::StreamEnd => {
+                    // A file with no document (empty, or only comments) is a null at its
+                    // start, so the problem "not a mapping" still has a position.
+                    self.map.values.entry(String::new()).or_insert(Location { line: 1, column: 1 });
+                    return Ok(value.unwrap_or(Value::Null));
+                }
                 _ => {}
             }
         }
@@ -369,6 +374,15 @@ mod tests {
         let errors = parse("list:\n  - { a: 1, a: 2 }\n  - !!int 3\n").unwrap_err();
         let paths: Vec<String> = errors.iter().map(|e| e.path.to_string()).collect();
         assert_eq!(paths, ["list[0].a", "list[1]"], "{errors:?}");
+    }
+
+    #[test]
+    fn an_empty_file_is_located_at_its_start() {
+        for text in ["", "# only a comment\n", "\n\n"] {
+            let doc = parse(text).unwrap();
+            assert_eq!(doc.value, Value::Null);
+            assert_eq!(doc.map.value(""), Some(Location { line: 1, column: 1 }), "{text:?}");
+        }
     }
 
     #[test]
