@@ -206,3 +206,40 @@ fn an_exemption_names_the_framework_its_check_belongs_to() {
         assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
     }
 }
+
+#[test]
+fn a_number_too_big_for_its_field_is_located() {
+    // Found by tests/invalid_specs.rs: the schema gave only the `uint32` format, so the
+    // number passed the shape check and failed deserialization with no position.
+    let text = edited("production: { min: 3, max: 15 }", "production: { min: 4294967296, max: 15 }");
+    let errors = errors_of(&text);
+    let lines = messages(&errors);
+    assert!(
+        lines.iter().any(|l| l.contains("services.api-gateway.replicas.production.min: 4294967296 is greater than")),
+        "{lines:#?}"
+    );
+    assert!(errors.errors.iter().all(|e| e.location.is_some()), "{lines:#?}");
+}
+
+#[test]
+fn a_duplicate_key_names_its_field() {
+    let text = edited("  log_retention_days: { dev: 7, staging: 14,", "  log_retention_days: { dev: 7, dev: 14,");
+    let errors = errors_of(&text);
+    assert_eq!(errors.errors.len(), 1, "{errors}");
+    assert_eq!(errors.errors[0].path.to_string(), "observability.log_retention_days.dev");
+    let expected = format!("keiko.yaml:{}:", line_of(&text, "log_retention_days"));
+    assert!(errors.to_string().starts_with(&expected), "{errors}");
+}
+
+#[test]
+fn an_empty_spec_is_refused_at_its_first_line() {
+    // Found by the `spec` fuzz target: the error had no position.
+    for text in ["", "# nothing yet\n"] {
+        let errors = errors_of(text);
+        assert!(errors.errors.iter().all(|e| e.location == Some(Location { line: 1, column: 1 })), "{errors}");
+        assert!(
+            errors.to_string().starts_with("keiko.yaml:1:1: (document): null is not of type \"object\""),
+            "{errors}"
+        );
+    }
+}

@@ -10,7 +10,31 @@ use serde_json::Value;
 
 /// The JSON Schema of keiko.yaml (draft 2020-12), as editors and `generate` use it.
 pub fn json_schema() -> Value {
-    schemars::schema_for!(RawSpec).to_value()
+    let mut schema = schemars::schema_for!(RawSpec).to_value();
+    bound_integers(&mut schema);
+    schema
+}
+
+/// Gives every `uint32` and `int32` integer the bounds of its type. schemars states only
+/// the format, which validators ignore, so a number such as 4294967296 passed the shape
+/// check and failed deserialization, where no position is known.
+fn bound_integers(node: &mut Value) {
+    match node {
+        Value::Object(object) => {
+            let bounds = match object.get("format").and_then(Value::as_str) {
+                Some("uint32") => Some((i64::from(u32::MIN), i64::from(u32::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((min, max)) = bounds {
+                object.entry("minimum").or_insert(Value::from(min));
+                object.entry("maximum").or_insert(Value::from(max));
+            }
+            object.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }
 
 /// Every place where `document` does not fit the schema.

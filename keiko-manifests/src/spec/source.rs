@@ -127,13 +127,19 @@ impl<'a> Reader<'a> {
             match event {
                 Event::StreamStart | Event::DocumentEnd => {}
                 Event::DocumentStart(..) if value.is_some() => {
-                    return Err(unsupported(span, "keiko.yaml must hold exactly one YAML document"));
+                    return Err(unsupported(SpecPath::root(), span, "keiko.yaml must hold exactly one YAML document"));
                 }
                 Event::DocumentStart(..) => {
                     let first = self.next()?;
                     value = Some(self.node(first, "", 0)?);
                 }
-                Event::StreamEnd => return Ok(value.unwrap_or(Value::Null)),
+                Event::StreamEnd => {
+                    // A file with no document (empty, or only comments) is a null at its
+                    // start, so the problem "not a mapping" still has a position.
+                    let root = self.map.place("");
+                    root.value = root.value.or(Some(Location { line: 1, column: 1 }));
+                    return Ok(value.unwrap_or(Value::Null));
+                }
                 _ => {}
             }
         }
@@ -157,7 +163,7 @@ impl<'a> Reader<'a> {
 
     fn node(&mut self, (event, span): Step<'a>, pointer: &str, depth: usize) -> Result<Value, SpecError> {
         if depth > MAX_DEPTH {
-            return Err(unsupported(span, "nesting is deeper than 64 levels"));
+            return Err(unsupported(self.path(pointer), span, "nesting is deeper than 64 levels"));
         }
         self.map.place(pointer).value = Some(start(&span));
         match event {
@@ -165,12 +171,13 @@ impl<'a> Reader<'a> {
                 if let (Some(from), Some(to)) = (span.start.byte_offset(), span.end.byte_offset()) {
                     self.map.place(pointer).scalar = Some(from..to);
                 }
-                self.scalar(&text, style, tag.as_deref(), span)
+                self.scalar(pointer, &text, style, tag.as_deref(), span)
             }
             Event::SequenceStart(..) => self.sequence(pointer, depth),
             Event::MappingStart(..) => self.mapping(pointer, depth),
             Event::Alias(_) => {
-                self.errors.push(unsupported(span, "aliases (`*name`) are not supported: write the value out"));
+                let path = self.path(pointer);
+                self.errors.push(unsupported(path, span, "aliases (`*name`) are not supported: write the value out"));
                 Ok(Value::Null)
             }
             _ => Err(syntax_at(Some(start(&span)), "expected a value".into())),
@@ -198,7 +205,8 @@ impl<'a> Reader<'a> {
                 Event::MappingEnd => return Ok(Value::Object(entries)),
                 Event::Scalar(text, ..) => text.into_owned(),
                 _ => {
-                    self.errors.push(unsupported(span, "mapping keys must be plain strings"));
+                    let path = self.path(pointer);
+                    self.errors.push(unsupported(path, span, "mapping keys must be plain strings"));
                     self.skip_node(event)?;
                     let value = self.next()?;
                     self.skip_node(value.0)?;
@@ -208,7 +216,8 @@ impl<'a> Reader<'a> {
             let child = format!("{pointer}/{}", escape(&key));
             let value_step = self.next()?;
             if entries.contains_key(&key) {
-                self.errors.push(located(span, Problem::DuplicateKey(key)));
+                let path = self.path(&child);
+                self.errors.push(located(path, span, Problem::DuplicateKey(key)));
                 self.skip_node(value_step.0)?;
                 continue;
             }
@@ -216,6 +225,11 @@ impl<'a> Reader<'a> {
             let value = self.node(value_step, &child, depth + 1)?;
             entries.insert(key, value);
         }
+    }
+
+    /// The spec path of `pointer`, so parse problems name the field they concern.
+    fn path(&self, pointer: &str) -> SpecPath {
+        SpecPath::from_pointer(pointer, |parent| self.map.is_sequence(&pointer_of(parent)))
     }
 
     /// Consumes the rest of a node whose first event was `event`.
@@ -233,6 +247,7 @@ impl<'a> Reader<'a> {
 
     fn scalar(
         &mut self,
+        pointer: &str,
         text: &str,
         style: ScalarStyle,
         tag: Option<&granit_parser::Tag>,
@@ -243,7 +258,8 @@ impl<'a> Reader<'a> {
             None => Ok(Value::String(text.to_owned())),
             Some(tag) if tag.is_yaml_core_schema() && tag.suffix() == "str" => Ok(Value::String(text.to_owned())),
             Some(tag) => {
-                self.errors.push(unsupported(span, &format!("tag `{tag}` is not supported: remove it")));
+                let path = self.path(pointer);
+                self.errors.push(unsupported(path, span, &format!("tag `{tag}` is not supported: remove it")));
                 Ok(Value::Null)
             }
         }
@@ -323,12 +339,12 @@ fn start(span: &Span) -> Location {
     location(span.start.line(), span.start.col())
 }
 
-fn located(span: Span, problem: Problem) -> SpecError {
-    SpecError { path: SpecPath::root(), location: Some(start(&span)), problem }
+fn located(path: SpecPath, span: Span, problem: Problem) -> SpecError {
+    SpecError { path, location: Some(start(&span)), problem }
 }
 
-fn unsupported(span: Span, message: &str) -> SpecError {
-    located(span, Problem::Unsupported(message.to_owned()))
+fn unsupported(path: SpecPath, span: Span, message: &str) -> SpecError {
+    located(path, span, Problem::Unsupported(message.to_owned()))
 }
 
 fn syntax_at(location: Option<Location>, message: String) -> SpecError {
@@ -370,6 +386,24 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].problem, Problem::DuplicateKey("a".into()));
         assert_eq!(errors[0].location, Some(Location { line: 2, column: 1 }));
+        assert_eq!(errors[0].path.to_string(), "a");
+        assert_eq!(errors[1].path.to_string(), "b");
+    }
+
+    #[test]
+    fn parse_problems_name_the_field_they_concern() {
+        let errors = parse("list:\n  - { a: 1, a: 2 }\n  - !!int 3\n").unwrap_err();
+        let paths: Vec<String> = errors.iter().map(|e| e.path.to_string()).collect();
+        assert_eq!(paths, ["list[0].a", "list[1]"], "{errors:?}");
+    }
+
+    #[test]
+    fn an_empty_file_is_located_at_its_start() {
+        for text in ["", "# only a comment\n", "\n\n"] {
+            let doc = parse(text).unwrap();
+            assert_eq!(doc.value, Value::Null);
+            assert_eq!(doc.map.value(""), Some(Location { line: 1, column: 1 }), "{text:?}");
+        }
     }
 
     #[test]
