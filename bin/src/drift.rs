@@ -1,9 +1,8 @@
 //! Compares rendered files with a generated tree and explains every difference.
 
-use crate::tree::{differing, list_tree, read_normalized};
+use crate::tree::{Comparison, read_normalized};
 use keiko_manifests::Files;
 use similar::TextDiff;
-use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::io;
 use std::path::Path;
@@ -45,15 +44,15 @@ impl Drift {
 
 /// Compares `files` with the tree under `root`.
 pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
-    compare_listed(files, root, &list_tree(root)?)
+    compare_known(files, root, &Comparison::of_tree(files, root)?)
 }
 
-/// [`compare`] with the tree's paths already listed (`generate` lists them while it renders).
-pub fn compare_listed(files: &Files, root: &Path, on_disk: &BTreeSet<String>) -> io::Result<Drift> {
+/// The drift `comparison` found, with a diff for every changed file.
+pub fn compare_known(files: &Files, root: &Path, comparison: &Comparison) -> io::Result<Drift> {
     let mut drift = Drift::default();
-    let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| on_disk.contains(*path)).collect();
+    let on_disk = &comparison.listed;
     drift.missing = files.iter().filter(|(path, _)| !on_disk.contains(*path)).map(|(p, _)| p.to_owned()).collect();
-    for path in differing(&present, root)? {
+    for path in &comparison.differing {
         let current = read_normalized(&root.join(path))?;
         let rendered = files.get(path).unwrap_or_default();
         drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));

@@ -18,11 +18,25 @@ pub fn render_all(spec: &Spec) -> Result<Files, RenderError> {
 /// [`render_all`] together with the policy report written to `policy-report.md`, so
 /// the caller can refuse to write output that fails an error-level rule.
 pub fn render_checked(spec: &Spec) -> Result<(Files, Report), RenderError> {
+    render_checked_with(spec, |_| ()).map(|(files, report, ())| (files, report))
+}
+
+/// [`render_checked`], running `meanwhile` on the rendered files (all but the policy
+/// report) while the policy rules run on another thread: `generate` compares them with
+/// the current tree in that time.
+pub fn render_checked_with<R>(
+    spec: &Spec,
+    meanwhile: impl FnOnce(&Files) -> R,
+) -> Result<(Files, Report, R), RenderError> {
     let (mut files, gathered) = keiko_manifests::render_gathered(spec)?;
     files.extend(keiko_hcl::render(spec)?)?;
-    let report = policy::evaluate_gathered(spec, gathered, &files);
+    let (report, result) = std::thread::scope(|scope| {
+        let policy = scope.spawn(|| policy::evaluate_gathered(spec, gathered, &files));
+        let result = meanwhile(&files);
+        (policy.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), result)
+    });
     files.insert(POLICY_REPORT, report.markdown())?;
-    Ok((files, report))
+    Ok((files, report, result))
 }
 
 /// Where the policy report is written, relative to `generated/`.

@@ -10,7 +10,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use keiko_generate::{drift, render_checked, spec_file, tree, write};
+use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with, spec_file, tree, write};
 use keiko_manifests::policy::{self, Report};
 use keiko_manifests::spec::edit::{self, TagChange};
 use keiko_manifests::{Env, SpecErrors};
@@ -192,16 +192,25 @@ fn list_in_background(out: &Path) -> Listing {
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
 fn output(args: &Args, spec: &keiko_manifests::Spec, listing: Listing, started: Instant) -> anyhow::Result<ExitCode> {
-    let (files, policy) = render_checked(spec).context("rendering failed; nothing was written")?;
+    // The current tree is compared with the rendered files while the policy runs.
+    let compare = |files: &keiko_manifests::Files| {
+        let listed = listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        tree::Comparison::new(files, &args.out, listed)
+    };
+    let (files, policy, comparison) =
+        render_checked_with(spec, compare).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
         return Ok(refuse(&policy));
     }
-    let listed = listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    let listed = listed.with_context(|| format!("cannot read {}", args.out.display()))?;
+    let mut comparison = comparison.with_context(|| format!("cannot read {}", args.out.display()))?;
+    let report_file = files.get(POLICY_REPORT).unwrap_or_default();
+    comparison
+        .add(&args.out, POLICY_REPORT, report_file)
+        .with_context(|| format!("cannot read {}", args.out.display()))?;
     if args.check {
-        return check(&files, &args.out, &listed, started);
+        return check(&files, &args.out, &comparison, started);
     }
-    let summary = write::write_all_listed(&args.out, &files, &listed)
+    let summary = write::write_known(&args.out, &files, &comparison)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
     Ok(ExitCode::SUCCESS)
@@ -299,10 +308,11 @@ fn report(out: &Path, summary: write::Summary, started: Instant) {
 fn check(
     files: &keiko_manifests::Files,
     out: &Path,
-    listed: &BTreeSet<String>,
+    comparison: &tree::Comparison,
     started: Instant,
 ) -> anyhow::Result<ExitCode> {
-    let drift = drift::compare_listed(files, out, listed).with_context(|| format!("cannot read {}", out.display()))?;
+    let drift =
+        drift::compare_known(files, out, comparison).with_context(|| format!("cannot read {}", out.display()))?;
     let elapsed = started.elapsed().as_millis();
     if drift.is_clean() {
         println!("generate --check: {} files in {} are up to date ({elapsed} ms)", files.len(), out.display());

@@ -2,9 +2,47 @@
 //! Files are compared one at a time rather than loaded all at once, so memory stays at
 //! one rendering of the tree, not two.
 
+use keiko_manifests::Files;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
+
+/// How rendered files stand against the tree on disk: the tree's paths, and which of
+/// the rendered files present there hold other contents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Every file of the tree on disk.
+    pub listed: BTreeSet<String>,
+    /// Rendered files present on disk with other contents.
+    pub differing: BTreeSet<String>,
+}
+
+impl Comparison {
+    /// Compares every file of `files` present in `listed` (the tree under `root`).
+    pub fn new(files: &Files, root: &Path, listed: BTreeSet<String>) -> io::Result<Comparison> {
+        let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| listed.contains(*path)).collect();
+        let differing = differing(&present, root)?.into_iter().map(str::to_owned).collect();
+        Ok(Comparison { listed, differing })
+    }
+
+    /// Lists and compares the tree under `root` at once.
+    pub fn of_tree(files: &Files, root: &Path) -> io::Result<Comparison> {
+        Comparison::new(files, root, list_tree(root)?)
+    }
+
+    /// Compares one more file, rendered after the others.
+    pub fn add(&mut self, root: &Path, path: &str, contents: &str) -> io::Result<()> {
+        if self.listed.contains(path) && !holds(&root.join(path), contents)? {
+            self.differing.insert(path.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Whether `path` is on disk with exactly the rendered contents.
+    pub fn unchanged(&self, path: &str) -> bool {
+        self.listed.contains(path) && !self.differing.contains(path)
+    }
+}
 
 /// Every file under `root` by relative path with forward slashes; an absent root is empty.
 pub fn read_tree(root: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {

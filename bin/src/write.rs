@@ -2,7 +2,7 @@
 //! beside the output directory and swaps it in with one atomic rename, so an
 //! interrupted or failed run leaves the previous tree whole.
 
-use crate::tree::{differing, list_tree};
+use crate::tree::Comparison;
 use keiko_manifests::Files;
 use std::collections::BTreeSet;
 use std::io;
@@ -21,16 +21,14 @@ pub struct Summary {
 
 /// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
 pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
-    write_all_listed(root, files, &list_tree(root)?)
+    write_known(root, files, &Comparison::of_tree(files, root)?)
 }
 
-/// [`write_all`] with the current tree's paths already listed in `before`.
-pub fn write_all_listed(root: &Path, files: &Files, before: &BTreeSet<String>) -> io::Result<Summary> {
-    let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| before.contains(*path)).collect();
-    let differ: BTreeSet<&str> = differing(&present, root)?.into_iter().collect();
-    let unchanged: BTreeSet<&str> = present.iter().map(|(path, _)| *path).filter(|p| !differ.contains(p)).collect();
+/// [`write_all`] with the current tree already compared with `files`.
+pub fn write_known(root: &Path, files: &Files, comparison: &Comparison) -> io::Result<Summary> {
+    let unchanged: BTreeSet<&str> = files.iter().map(|(path, _)| path).filter(|p| comparison.unchanged(p)).collect();
     let changed = files.len() - unchanged.len();
-    let removed = before.iter().filter(|path| files.get(path).is_none()).count();
+    let removed = comparison.listed.iter().filter(|path| files.get(path).is_none()).count();
     let summary = Summary { written: files.len(), changed, removed };
     if changed == 0 && removed == 0 && root.is_dir() {
         return Ok(summary);

@@ -181,8 +181,14 @@ const WORKLOAD_FIELDS: [&str; 7] = [
 /// What the cluster rules need of `subject`, `None` when they never read its kind.
 /// Rendering keeps only this of each object until every object is known, instead of
 /// every whole object (tests hold the reduced and the whole objects to the same report).
+/// Kept objects are freed by another thread than the one that built them, which costs
+/// per allocation, so they keep as few values as the rules need.
 pub fn reduced(mut subject: Subject) -> Option<Subject> {
     if WHOLE_KINDS.contains(&subject.kind.as_str()) {
+        trim_metadata(&mut subject.value);
+        if subject.kind == "NetworkPolicy" {
+            stub_rules(&mut subject.value);
+        }
         return Some(subject);
     }
     if !super::k8s_rules::is_pod_bearing(&subject.kind) {
@@ -194,8 +200,31 @@ pub fn reduced(mut subject: Subject) -> Option<Subject> {
             put(&mut kept, pointer, field.take());
         }
     }
+    trim_metadata(&mut kept);
     subject.value = kept;
     Some(subject)
+}
+
+/// Keeps the name, namespace and labels of an object's metadata, and of its annotations
+/// only the policy's own exemptions.
+fn trim_metadata(value: &mut Value) {
+    let Some(Value::Object(metadata)) = value.get_mut("metadata") else { return };
+    metadata.retain(|key, _| matches!(key.as_str(), "name" | "namespace" | "labels" | "annotations"));
+    if let Some(Value::Object(annotations)) = metadata.get_mut("annotations") {
+        annotations.retain(|key, _| key.starts_with("keiko.io/exempt-"));
+    }
+}
+
+/// The cluster rules read only whether a NetworkPolicy has ingress or egress rules
+/// (default-deny has none), so a non-empty list is kept as one empty rule.
+fn stub_rules(policy: &mut Value) {
+    for direction in ["ingress", "egress"] {
+        if let Some(Value::Array(rules)) = policy.pointer_mut(&format!("/spec/{direction}"))
+            && !rules.is_empty()
+        {
+            *rules = vec![Value::Object(serde_json::Map::new())];
+        }
+    }
 }
 
 /// Sets the field at a JSON `pointer` (of plain keys) in `root`, creating objects on the way.
