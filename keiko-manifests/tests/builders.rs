@@ -54,10 +54,6 @@ fn dev_overlay_of_a_service() {
     let mut files = Files::new();
     keiko_manifests::k8s::render(&spec, &mut files, &mut keiko_manifests::policy::Gathered::default()).unwrap();
     snapshot("k8s_overlay_kustomization", files.get("k8s/overlays/dev/learning-service/kustomization.yaml").unwrap());
-    snapshot(
-        "k8s_overlay_patch",
-        files.get("k8s/overlays/dev/learning-service/patches/deployment-learning-service.yaml").unwrap(),
-    );
     snapshot("k8s_overlay_index", files.get("k8s/overlays/dev/kustomization.yaml").unwrap());
     assert_eq!(BASE_ENV, Env::Production);
 }

@@ -35,13 +35,18 @@ impl Kustomization {
     }
 }
 
-/// A patch file and the one object it applies to.
+/// A JSON Patch and the one object it applies to: inline, or in a file when inlining
+/// would change it (see `layout::component_overlay`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Patch {
-    /// The patch file, relative to the kustomization.
-    pub path: String,
     /// The object patched.
     pub target: Target,
+    /// The RFC 6902 operations serialized as YAML, inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<String>,
+    /// The file holding the operations, relative to the kustomization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// Selects exactly one object.

@@ -5,7 +5,7 @@
 use super::kustomize::{Image, Kustomization, Operation, Patch, Target};
 use super::object::Object;
 use super::{Component, patch};
-use crate::output::{Files, RenderError, yaml_document};
+use crate::output::{Files, RenderError, yaml_document, yaml_fragment};
 use crate::spec::Env;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -88,9 +88,17 @@ pub fn component_overlay(
         if operations.is_empty() {
             continue;
         }
-        let path = format!("patches/{file_name}");
-        write(files, &format!("{dir}/{path}"), &operations)?;
-        kustomization.patches.push(Patch { path, target: target_of(target) });
+        // Inline, so an overlay reads as one file and a fleet's tree holds half as many
+        // files. Kustomize trims an inline patch, which would cut the final line break of
+        // a block string ending it, so patches with multi-line strings keep their file.
+        let patch = if operations.iter().any(|o| o.value.as_ref().is_some_and(has_multiline_string)) {
+            let path = format!("patches/{file_name}");
+            write(files, &format!("{dir}/{path}"), &operations)?;
+            Patch { target: target_of(target), patch: None, path: Some(path) }
+        } else {
+            Patch { target: target_of(target), patch: Some(yaml_fragment(&dir, &operations)?), path: None }
+        };
+        kustomization.patches.push(patch);
     }
     let targets: BTreeSet<(&str, &str, &str)> = view.objects.iter().map(identity).collect();
     if let Some(unmatched) = base.objects.iter().find(|o| !targets.contains(&identity(o))) {
@@ -129,6 +137,15 @@ fn retagged<'a>(view: &Component, base: &Component, value: &'a Value) -> Cow<'a,
             Cow::Owned(replace_string(value, &to.reference, &from.reference))
         }
         _ => Cow::Borrowed(value),
+    }
+}
+
+fn has_multiline_string(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\n'),
+        Value::Array(items) => items.iter().any(has_multiline_string),
+        Value::Object(map) => map.values().any(has_multiline_string),
+        _ => false,
     }
 }
 
@@ -187,5 +204,5 @@ fn write_kustomization(files: &mut Files, path: String, kustomization: Kustomiza
     Ok((path, kustomization))
 }
 
-/// Operations as written in a patch file, for tests that read overlays back.
-pub type PatchFile = Vec<Operation>;
+/// Operations as written in an inline patch, for tests that read overlays back.
+pub type PatchOperations = Vec<Operation>;

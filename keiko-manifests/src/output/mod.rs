@@ -5,4 +5,4 @@ mod files;
 mod yaml;
 
 pub use files::{Files, RenderError};
-pub use yaml::{HEADER, json_document, yaml_document, yaml_stream};
+pub use yaml::{HEADER, json_document, yaml_document, yaml_fragment, yaml_stream};

@@ -21,6 +21,12 @@ fn to_yaml<T: Serialize>(path: &str, object: &T) -> Result<String, RenderError> 
     serde_saphyr::to_string_with_options(object, options()).map_err(|error| serialize_error(path, error))
 }
 
+/// A value as YAML without the header, to embed in another document (a kustomization's
+/// inline patch).
+pub fn yaml_fragment<T: Serialize>(path: &str, value: &T) -> Result<String, RenderError> {
+    to_yaml(path, value)
+}
+
 /// One object as a YAML file: the header, then the document.
 pub fn yaml_document<T: Serialize>(path: &str, object: &T) -> Result<String, RenderError> {
     let body = to_yaml(path, object)?;
