@@ -1,6 +1,7 @@
 //! The I/O side of `generate`: rendering the whole platform in memory, then either
 //! swapping it into place atomically or comparing it with what is committed.
 
+pub mod cores;
 pub mod drift;
 pub mod spec_file;
 pub mod tree;

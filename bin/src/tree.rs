@@ -110,30 +110,17 @@ fn holds_with(path: &Path, contents: &str, buffer: &mut Vec<u8>) -> io::Result<b
 /// order. Reading tens of thousands of small files is mostly system-call latency, so
 /// every core reads a share.
 pub fn differing<'a>(files: &[(&'a str, &'a str)], root: &Path) -> io::Result<Vec<&'a str>> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let chunk = files.len().div_ceil(workers).max(1);
-    let shares: Vec<io::Result<Vec<&str>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|share| {
-                scope.spawn(move || {
-                    let mut buffer = Vec::new();
-                    let mut differ = Vec::new();
-                    for &(path, contents) in share {
-                        if !holds_with(&root.join(path), contents, &mut buffer)? {
-                            differ.push(path);
-                        }
-                    }
-                    Ok(differ)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    shares.into_iter().try_fold(Vec::new(), |mut all, share| {
-        all.extend(share?);
-        Ok(all)
-    })
+    let shares = crate::cores::share_out(files, |share| {
+        let mut buffer = Vec::new();
+        let mut differ = Vec::new();
+        for &(path, contents) in share {
+            if !holds_with(&root.join(path), contents, &mut buffer)? {
+                differ.push(path);
+            }
+        }
+        Ok(differ)
+    })?;
+    Ok(shares.into_iter().flatten().collect())
 }
 
 /// Text with Windows line endings folded, so a checkout with CRLF is not drift.

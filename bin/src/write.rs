@@ -2,6 +2,7 @@
 //! beside the output directory and swaps it in with one atomic rename, so an
 //! interrupted or failed run leaves the previous tree whole.
 
+use crate::cores::share_out;
 use crate::tree::Comparison;
 use keiko_manifests::Files;
 use std::collections::BTreeSet;
@@ -65,13 +66,7 @@ fn fill(dir: &Path, files: &Files, unchanged: &Unchanged<'_>) -> io::Result<()> 
         std::fs::create_dir_all(dir.join(parent))?;
     }
     let all: Vec<(&str, &str)> = files.iter().collect();
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let chunk = all.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            all.chunks(chunk).map(|share| scope.spawn(move || place(dir, share, unchanged))).collect();
-        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    })
+    share_out(&all, |share| place(dir, share, unchanged)).map(drop)
 }
 
 /// Links or writes one share of the files.
@@ -114,15 +109,7 @@ fn remove_in_parallel(tree: &Path) -> io::Result<()> {
         }
         entries = next;
     }
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let chunk = entries.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .chunks(chunk)
-            .map(|share| scope.spawn(move || share.iter().try_for_each(|entry| remove_entry(entry))))
-            .collect();
-        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    })?;
+    share_out(&entries, |share| share.iter().try_for_each(|entry| remove_entry(entry)))?;
     // Deepest first: a directory is empty once everything opened below it is gone.
     opened.iter().rev().try_for_each(std::fs::remove_dir)
 }
