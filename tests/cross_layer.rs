@@ -109,5 +109,12 @@ fn clusters_and_backup_buckets_are_named_alike_everywhere() {
         let location =
             velero.value.pointer("/spec/source/helm/valuesObject/configuration/backupStorageLocation/0/bucket");
         assert_eq!(location, Some(&Value::from(bucket)), "{env}: Velero writes to the Terraform bucket");
+        // Its S3 user may use that bucket only (the module's policy names `var.bucket`).
+        let user = block(&main, "module", &["velero_storage"]);
+        assert_eq!(attribute(user.body(), "bucket").to_string(), "module.backups.name", "{env}");
     }
+    let module = terraform("modules/object-storage-user/main.tf");
+    let policy = block(&module, "resource", &["ovh_cloud_project_user_s3_policy", "policy"]).body();
+    let text = attribute(policy, "policy").to_string();
+    assert!(text.contains("arn:aws:s3:::${var.bucket}/*") && !text.contains("arn:aws:s3:::*"), "{text}");
 }

@@ -46,6 +46,12 @@ pub fn call(name: &str, args: impl IntoIterator<Item = Expression>) -> Expressio
     builder.build().into()
 }
 
+/// A quoted template such as `"arn:aws:s3:::${var.bucket}"`; `text` is written as is,
+/// so only static text and references chosen in this crate go in it.
+pub fn template(text: &str) -> Expression {
+    Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(text.to_owned())))
+}
+
 /// A number literal.
 pub fn num(n: u32) -> Expression {
     Expression::Number(Number::from(n))

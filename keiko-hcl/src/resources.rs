@@ -21,6 +21,8 @@ pub const DATABASE_CERTIFICATES: &str = "ovh_cloud_project_database_certificates
 pub const PROJECT_USER: &str = "ovh_cloud_project_user";
 /// The S3 access key of a Public Cloud project user.
 pub const PROJECT_USER_S3_CREDENTIAL: &str = "ovh_cloud_project_user_s3_credential";
+/// The S3 policy limiting a Public Cloud user to named buckets.
+pub const PROJECT_USER_S3_POLICY: &str = "ovh_cloud_project_user_s3_policy";
 /// An Object Storage bucket.
 pub const STORAGE: &str = "ovh_cloud_project_storage";
 /// An Object Storage bucket's lifecycle rules.
@@ -37,7 +39,7 @@ pub const OKMS_SECRET: &str = "ovh_okms_secret";
 pub const HELM_RELEASE: &str = "helm_release";
 
 /// Every resource type the generated code may use, for the schema test.
-pub const ALL: [&str; 14] = [
+pub const ALL: [&str; 15] = [
     KUBE,
     KUBE_NODEPOOL,
     DATABASE,
@@ -46,6 +48,7 @@ pub const ALL: [&str; 14] = [
     POSTGRESQL_CONNECTION_POOL,
     PROJECT_USER,
     PROJECT_USER_S3_CREDENTIAL,
+    PROJECT_USER_S3_POLICY,
     STORAGE,
     STORAGE_LIFECYCLE,
     REGISTRY,

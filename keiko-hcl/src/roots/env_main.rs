@@ -124,6 +124,7 @@ fn backups(spec: &Spec, env: Env, environment: &Environment) -> Block {
 fn velero_storage(environment: &Environment) -> Block {
     module_call(VELERO_STORAGE, MODULES, "object-storage-user")
         .add_attribute(("description", format!("velero {}", environment.cluster)))
+        .add_attribute(("bucket", reference("module", &["backups", "name"])))
         .build()
 }
 

@@ -120,6 +120,7 @@ module "backups" {
 module "velero_storage" {
   source      = "../../modules/object-storage-user"
   description = "velero keikolatam-dev"
+  bucket      = module.backups.name
 }
 
 module "secrets" {

@@ -10,3 +10,8 @@ resource "ovh_cloud_project_user" "user" {
 resource "ovh_cloud_project_user_s3_credential" "credential" {
   user_id = ovh_cloud_project_user.user.id
 }
+
+resource "ovh_cloud_project_user_s3_policy" "policy" {
+  user_id = ovh_cloud_project_user.user.id
+  policy  = jsonencode({ Statement = [{ Sid = "OneBucket", Effect = "Allow", Action = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"], Resource = ["arn:aws:s3:::${var.bucket}", "arn:aws:s3:::${var.bucket}/*"] }] })
+}
