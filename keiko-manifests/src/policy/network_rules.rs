@@ -97,39 +97,46 @@ fn only_redirects_to_https(route: &Subject) -> bool {
 
 fn public_routes(subjects: &[Subject], _: &Context) -> Vec<Hit> {
     let gateways = gateways(subjects);
+    let routes = subjects.iter().enumerate().filter(|(_, s)| matches!(s.kind.as_str(), "HTTPRoute" | "GRPCRoute"));
     let mut hits = Vec::new();
-    for (index, route) in
-        subjects.iter().enumerate().filter(|(_, s)| matches!(s.kind.as_str(), "HTTPRoute" | "GRPCRoute"))
-    {
+    for (index, route) in routes {
         let parents = route.value.pointer("/spec/parentRefs").and_then(Value::as_array).into_iter().flatten();
         for parent in parents.filter(|p| p.get("kind").and_then(Value::as_str).is_none_or(|k| k == "Gateway")) {
-            let name = parent.get("name").and_then(Value::as_str).unwrap_or_default();
-            let namespace = parent.get("namespace").and_then(Value::as_str).unwrap_or(&route.namespace);
-            // A Gateway outside the checked objects cannot be judged (`lint` on one directory).
-            let Some(gateway) = gateways.get(&(namespace, name)) else { continue };
-            if !gateway.has_waf {
-                hits.push(Hit::new(index, format!("Gateway {namespace}/{name} has no WasmPlugin WAF targeting it")));
-            }
-            let section = parent.get("sectionName").and_then(Value::as_str);
-            let listeners: Vec<(&str, &Value)> = match section {
-                Some(section) => gateway.listeners.get_key_value(section).map(|(k, v)| (*k, *v)).into_iter().collect(),
-                None => gateway.listeners.iter().map(|(k, v)| (*k, *v)).collect(),
-            };
-            if listeners.is_empty() {
-                hits.push(Hit::new(
-                    index,
-                    format!("Gateway {namespace}/{name} has no listener {}", section.unwrap_or("at all")),
-                ));
-            }
-            for (listener, _) in listeners.iter().filter(|(_, l)| !is_tls(l)) {
-                if !only_redirects_to_https(route) {
-                    hits.push(Hit::new(
-                        index,
-                        format!("attached to listener {listener} of {namespace}/{name}, which is not HTTPS with a certificate, and does not only redirect to https"),
-                    ));
-                }
-            }
+            let problems = parent_problems(route, parent, &gateways);
+            hits.extend(problems.into_iter().map(|problem| Hit::new(index, problem)));
         }
     }
     hits
+}
+
+/// What is wrong with one attachment of `route` to a Gateway. A Gateway outside the
+/// checked objects cannot be judged (`lint` on one directory), so it has no problem.
+fn parent_problems(
+    route: &Subject,
+    parent: &Value,
+    gateways: &BTreeMap<(&str, &str), GatewayFacts<'_>>,
+) -> Vec<String> {
+    let name = parent.get("name").and_then(Value::as_str).unwrap_or_default();
+    let namespace = parent.get("namespace").and_then(Value::as_str).unwrap_or(&route.namespace);
+    let Some(gateway) = gateways.get(&(namespace, name)) else { return Vec::new() };
+    let mut problems = Vec::new();
+    if !gateway.has_waf {
+        problems.push(format!("Gateway {namespace}/{name} has no WasmPlugin WAF targeting it"));
+    }
+    let section = parent.get("sectionName").and_then(Value::as_str);
+    let listeners: Vec<(&str, &Value)> = match section {
+        Some(section) => gateway.listeners.get_key_value(section).map(|(k, v)| (*k, *v)).into_iter().collect(),
+        None => gateway.listeners.iter().map(|(k, v)| (*k, *v)).collect(),
+    };
+    if listeners.is_empty() {
+        problems.push(format!("Gateway {namespace}/{name} has no listener {}", section.unwrap_or("at all")));
+    }
+    if !only_redirects_to_https(route) {
+        for (listener, _) in listeners.iter().filter(|(_, l)| !is_tls(l)) {
+            problems.push(format!(
+                "attached to listener {listener} of {namespace}/{name}, which is not HTTPS with a certificate, and does not only redirect to https"
+            ));
+        }
+    }
+    problems
 }
