@@ -5,7 +5,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::{Env, Spec};
+use keiko_manifests::policy::Gathered;
+use keiko_manifests::{Env, Files, Spec};
 
 /// Fleet sizes: 7 is keiko.yaml itself, the others synthetic.
 const SIZES: [usize; 3] = [7, 100, 1000];
@@ -39,41 +40,35 @@ fn render_all(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| keiko_generate::render_all(divan::black_box(&spec)).unwrap());
 }
 
-#[divan::bench(args = SIZES, sample_count = 10)]
-fn render_kubernetes(bencher: divan::Bencher, n: usize) {
+/// Benches one layer's renderer, which also hands its objects to the policy engine.
+fn bench_layer(
+    bencher: divan::Bencher,
+    n: usize,
+    render: fn(&Spec, &mut Files, &mut Gathered) -> Result<(), keiko_manifests::RenderError>,
+) {
     let spec = spec(n);
     bencher.bench(|| {
-        let mut files = keiko_manifests::Files::new();
-        keiko_manifests::k8s::render(
-            divan::black_box(&spec),
-            &mut files,
-            &mut keiko_manifests::policy::Gathered::default(),
-        )
-        .unwrap();
+        let mut files = Files::new();
+        render(divan::black_box(&spec), &mut files, &mut Gathered::default()).unwrap();
         files
     });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
+fn render_kubernetes(bencher: divan::Bencher, n: usize) {
+    bench_layer(bencher, n, keiko_manifests::k8s::render);
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
 fn render_argocd(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    bencher.bench(|| {
-        let mut files = keiko_manifests::Files::new();
-        keiko_manifests::argocd::render(
-            divan::black_box(&spec),
-            &mut files,
-            &mut keiko_manifests::policy::Gathered::default(),
-        )
-        .unwrap();
-        files
-    });
+    bench_layer(bencher, n, keiko_manifests::argocd::render);
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_github(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
     bencher.bench(|| {
-        let mut files = keiko_manifests::Files::new();
+        let mut files = Files::new();
         keiko_manifests::github::render(divan::black_box(&spec), &mut files).unwrap();
         files
     });
@@ -98,7 +93,7 @@ fn layout_base(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
     let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
     bencher.bench(|| {
-        let mut files = keiko_manifests::Files::new();
+        let mut files = Files::new();
         keiko_manifests::k8s::layout::base(divan::black_box(&base), &mut files).unwrap();
         files
     });
@@ -111,7 +106,7 @@ fn layout_overlay(bencher: divan::Bencher, n: usize) {
     let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
     let view = keiko_manifests::k8s::components(&spec, Env::Dev).unwrap();
     bencher.bench(|| {
-        let mut files = keiko_manifests::Files::new();
+        let mut files = Files::new();
         keiko_manifests::k8s::layout::overlay(Env::Dev, divan::black_box(&base), &view, &mut files).unwrap();
         files
     });

@@ -3,7 +3,7 @@
 //! one rendering of the tree, not two.
 
 use keiko_manifests::Files;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
 
@@ -42,17 +42,6 @@ impl Comparison {
     pub fn unchanged(&self, path: &str) -> bool {
         self.listed.contains(path) && !self.differing.contains(path)
     }
-}
-
-/// Every file under `root` by relative path with forward slashes; an absent root is empty.
-pub fn read_tree(root: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
-    list_tree(root)?
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(root.join(&path))?;
-            Ok((path, bytes))
-        })
-        .collect()
 }
 
 /// The relative path (forward slashes) of every file under `root`; an absent root is empty.

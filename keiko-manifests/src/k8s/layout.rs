@@ -2,7 +2,7 @@
 //! `k8s/overlays/<env>/<component>/`, one kustomization per component so each
 //! ArgoCD application builds only its own objects, and an index per environment.
 
-use super::kustomize::{Image, Kustomization, Operation, Patch, Target};
+use super::kustomize::{Image, Kustomization, Patch, Target};
 use super::object::Object;
 use super::{Component, patch};
 use crate::output::{Files, RenderError, yaml_document, yaml_fragment};
@@ -203,6 +203,3 @@ fn write_kustomization(files: &mut Files, path: String, kustomization: Kustomiza
     write(files, &path, &kustomization)?;
     Ok((path, kustomization))
 }
-
-/// Operations as written in an inline patch, for tests that read overlays back.
-pub type PatchOperations = Vec<Operation>;

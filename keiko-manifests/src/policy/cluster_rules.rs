@@ -91,8 +91,7 @@ fn disruption_budgets(subjects: &[Subject], _: &Context) -> Vec<Hit> {
             continue;
         }
         let replicas = subject.value.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1);
-        let pod_labels = subject.value.pointer("/spec/template/metadata/labels");
-        if replicas > 1 && !budgets.any_selects(&subject.namespace, pod_labels) {
+        if replicas > 1 && !budgets.any_selects(&subject.namespace, super::k8s_rules::pod_labels(subject)) {
             hits.push(Hit::new(index, format!("{replicas} replicas and no PodDisruptionBudget selects its pods")));
         }
     }

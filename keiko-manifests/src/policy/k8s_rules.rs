@@ -64,6 +64,16 @@ pub fn pod_spec(subject: &Subject) -> Option<&Value> {
     subject.value.pointer(pointer)
 }
 
+/// The labels a pod-bearing object gives its pods.
+pub fn pod_labels(subject: &Subject) -> Option<&Value> {
+    let pointer = match subject.kind.as_str() {
+        "Pod" => "/metadata/labels",
+        "CronJob" => "/spec/jobTemplate/spec/template/metadata/labels",
+        _ => "/spec/template/metadata/labels",
+    };
+    subject.value.pointer(pointer)
+}
+
 /// Whether objects of `kind` run pods.
 pub fn is_pod_bearing(kind: &str) -> bool {
     matches!(kind, "Pod" | "CronJob" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout")

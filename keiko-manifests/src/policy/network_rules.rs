@@ -2,7 +2,7 @@
 //! every public route is served over TLS behind the WAF.
 
 use super::cluster_rules::is_default_deny;
-use super::k8s_rules::is_pod_bearing;
+use super::k8s_rules::{is_pod_bearing, pod_labels};
 use super::selector::SelectorIndex;
 use super::{Check, Context, Hit, Rule, Severity, Subject};
 use serde_json::Value;
@@ -26,16 +26,6 @@ pub fn rules() -> Vec<Rule> {
             check: Check::Cluster(public_routes),
         },
     ]
-}
-
-/// The labels a pod-bearing object gives its pods.
-fn pod_labels(subject: &Subject) -> Option<&Value> {
-    let pointer = match subject.kind.as_str() {
-        "Pod" => "/metadata/labels",
-        "CronJob" => "/spec/jobTemplate/spec/template/metadata/labels",
-        _ => "/spec/template/metadata/labels",
-    };
-    subject.value.pointer(pointer)
 }
 
 fn pods_have_policies(subjects: &[Subject], _: &Context) -> Vec<Hit> {
