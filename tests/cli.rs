@@ -97,15 +97,22 @@ fn writing_removes_files_nothing_renders_and_reports_a_summary() {
 }
 
 #[test]
-fn a_leftover_scratch_tree_from_an_interrupted_run_is_discarded() {
+fn a_spare_tree_left_half_refreshed_by_an_interrupted_run_is_repaired() {
     let (dir, out) = rendered_copy();
-    let scratch = dir.path().join(".generated.tmp");
-    std::fs::create_dir_all(scratch.join("half")).unwrap();
-    std::fs::write(scratch.join("half/written.yaml"), "partial").unwrap();
+    // A first write after a change leaves the replaced tree as the spare.
     std::fs::write(out.join("schema/keiko.schema.json"), "stale").unwrap();
     assert!(generate(&["--out", out.to_str().unwrap()]).status.success());
-    assert!(!scratch.exists());
+    let spare = dir.path().join(".generated.spare");
+    assert!(spare.join("schema/keiko.schema.json").is_file());
+    // Then a run is killed while refreshing it.
+    std::fs::create_dir_all(spare.join("half")).unwrap();
+    std::fs::write(spare.join("half/written.yaml"), "partial").unwrap();
+    std::fs::write(spare.join("policy-report.md"), "partial").unwrap();
+    std::fs::remove_dir_all(spare.join("terraform")).unwrap();
+    std::fs::write(out.join("policy-report.md"), "stale").unwrap();
+    assert!(generate(&["--out", out.to_str().unwrap()]).status.success());
     assert!(check(&out).status.success());
+    assert!(!out.join("half").exists());
 }
 
 #[test]

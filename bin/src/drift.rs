@@ -51,13 +51,13 @@ pub fn compare(files: &Files, root: &Path) -> io::Result<Drift> {
 pub fn compare_known(files: &Files, root: &Path, comparison: &Comparison) -> io::Result<Drift> {
     let mut drift = Drift::default();
     let on_disk = &comparison.listed;
-    drift.missing = files.iter().filter(|(path, _)| !on_disk.contains(*path)).map(|(p, _)| p.to_owned()).collect();
+    drift.missing = files.iter().filter(|(path, _)| !on_disk.contains(path)).map(|(p, _)| p.to_owned()).collect();
     for path in &comparison.differing {
         let current = read_normalized(&root.join(path))?;
         let rendered = files.get(path).unwrap_or_default();
         drift.changed.push((path.to_owned(), unified_diff(path, &current, rendered)));
     }
-    drift.extra = on_disk.iter().filter(|path| files.get(path).is_none()).cloned().collect();
+    drift.extra = on_disk.paths().filter(|path| files.get(path).is_none()).map(str::to_owned).collect();
     Ok(drift)
 }
 

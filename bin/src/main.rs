@@ -14,7 +14,6 @@ use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with, 
 use keiko_manifests::policy::{self, Report};
 use keiko_manifests::spec::edit::{self, TagChange};
 use keiko_manifests::{Env, SpecErrors};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -158,7 +157,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
-    let listing = list_in_background(&args.out);
+    let listing = list_in_background(args);
     let spec = match keiko_manifests::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
@@ -175,26 +174,34 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     match keiko_manifests::synthetic::spec(n) {
-        Ok(spec) => output(args, &spec, list_in_background(&args.out), started),
+        Ok(spec) => output(args, &spec, list_in_background(args), started),
         Err(errors) => Ok(invalid(&errors)),
     }
 }
 
-/// The paths of the current tree under `out`, listed on a thread of its own: at fleet
-/// scale that is tens of thousands of directory entries, read while the spec loads and
-/// renders instead of after.
-type Listing = std::thread::JoinHandle<std::io::Result<BTreeSet<String>>>;
+/// The current tree under `out` and, unless only checking, its spare tree (see
+/// `write.rs`), each listed on a thread of its own: at fleet scale that is tens of
+/// thousands of directory entries, read while the spec loads and renders instead of after.
+struct Listings {
+    live: std::thread::JoinHandle<std::io::Result<tree::Listing>>,
+    spare: Option<std::thread::JoinHandle<tree::Listing>>,
+}
 
-fn list_in_background(out: &Path) -> Listing {
-    let out = out.to_path_buf();
-    std::thread::spawn(move || tree::list_tree(&out))
+fn list_in_background(args: &Args) -> Listings {
+    let out = args.out.clone();
+    let spare = (!args.check).then(|| write::spare_of(&args.out)).and_then(Result::ok);
+    Listings {
+        live: std::thread::spawn(move || tree::list_tree(&out)),
+        // A spare that cannot be listed is rebuilt by the write.
+        spare: spare.map(|spare| std::thread::spawn(move || tree::list_tree(&spare).unwrap_or_default())),
+    }
 }
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
-fn output(args: &Args, spec: &keiko_manifests::Spec, listing: Listing, started: Instant) -> anyhow::Result<ExitCode> {
+fn output(args: &Args, spec: &keiko_manifests::Spec, listings: Listings, started: Instant) -> anyhow::Result<ExitCode> {
     // The current tree is compared with the rendered files while the policy runs.
     let compare = |files: &keiko_manifests::Files| {
-        let listed = listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let listed = joined(listings.live)?;
         tree::Comparison::new(files, &args.out, listed)
     };
     let (files, policy, comparison) =
@@ -210,7 +217,8 @@ fn output(args: &Args, spec: &keiko_manifests::Spec, listing: Listing, started: 
     if args.check {
         return check(&files, &args.out, &comparison, started);
     }
-    let summary = write::write_known(&args.out, &files, &comparison)
+    let spare = listings.spare.map(joined).unwrap_or_default();
+    let summary = write::write_known(&args.out, &files, &comparison, spare)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
     Ok(ExitCode::SUCCESS)
@@ -286,6 +294,11 @@ fn lint(paths: &[PathBuf], format: Format) -> anyhow::Result<ExitCode> {
         (true, true) => 1,
         (true, false) => 0,
     }))
+}
+
+/// A background thread's result; its panic continues on this thread.
+fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn invalid(errors: &SpecErrors) -> ExitCode {

@@ -3,24 +3,46 @@
 //! one rendering of the tree, not two.
 
 use keiko_manifests::Files;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
-/// How rendered files stand against the tree on disk: the tree's paths, and which of
+/// A tree on disk: every file below the root with its inode number, and every directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Each file's relative path (forward slashes) and inode number, read from the
+    /// directory entry (no `stat`); 0 where the platform has none.
+    pub files: BTreeMap<String, u64>,
+    /// Each directory below the root, by relative path.
+    pub dirs: BTreeSet<String>,
+}
+
+impl Listing {
+    /// Whether the tree has a file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// The file paths, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// How rendered files stand against the tree on disk: the tree's listing, and which of
 /// the rendered files present there hold other contents.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Comparison {
-    /// Every file of the tree on disk.
-    pub listed: BTreeSet<String>,
+    /// The tree on disk.
+    pub listed: Listing,
     /// Rendered files present on disk with other contents.
     pub differing: BTreeSet<String>,
 }
 
 impl Comparison {
     /// Compares every file of `files` present in `listed` (the tree under `root`).
-    pub fn new(files: &Files, root: &Path, listed: BTreeSet<String>) -> io::Result<Comparison> {
-        let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| listed.contains(*path)).collect();
+    pub fn new(files: &Files, root: &Path, listed: Listing) -> io::Result<Comparison> {
+        let present: Vec<(&str, &str)> = files.iter().filter(|(path, _)| listed.contains(path)).collect();
         let differing = differing(&present, root)?.into_iter().map(str::to_owned).collect();
         Ok(Comparison { listed, differing })
     }
@@ -44,27 +66,38 @@ impl Comparison {
     }
 }
 
-/// The relative path (forward slashes) of every file under `root`; an absent root is empty.
-pub fn list_tree(root: &Path) -> io::Result<BTreeSet<String>> {
-    let mut paths = BTreeSet::new();
+/// Every file and directory under `root`; an absent root is empty.
+pub fn list_tree(root: &Path) -> io::Result<Listing> {
+    let mut listing = Listing::default();
     if root.exists() {
-        visit(root, "", &mut paths)?;
+        visit(root, "", &mut listing)?;
     }
-    Ok(paths)
+    Ok(listing)
 }
 
-fn visit(dir: &Path, prefix: &str, paths: &mut BTreeSet<String>) -> io::Result<()> {
+fn visit(dir: &Path, prefix: &str, listing: &mut Listing) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let key = format!("{prefix}{}", name.to_string_lossy());
         if entry.file_type()?.is_dir() {
-            visit(&entry.path(), &format!("{key}/"), paths)?;
+            visit(&entry.path(), &format!("{key}/"), listing)?;
+            listing.dirs.insert(key);
         } else {
-            paths.insert(key);
+            listing.files.insert(key, inode(&entry));
         }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn inode(entry: &std::fs::DirEntry) -> u64 {
+    std::os::unix::fs::DirEntryExt::ino(entry)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::DirEntry) -> u64 {
+    0
 }
 
 /// The file's text with Windows line endings folded, so a checkout with CRLF is not drift.

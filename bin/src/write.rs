@@ -1,12 +1,21 @@
-//! The one place that writes generated files. A run renders into a scratch tree
-//! beside the output directory and swaps it in with one atomic rename, so an
-//! interrupted or failed run leaves the previous tree whole.
+//! The one place that writes generated files. A run never writes into the live tree:
+//! it brings a spare tree beside it up to date and swaps the two with one atomic
+//! rename, so an interrupted or failed run leaves the previous tree whole.
+//!
+//! The spare is the tree the previous write replaced (`.generated.spare` beside
+//! `generated`), kept for the next write: most of its files are hard links shared with
+//! the live tree, so bringing it up to date touches only the files that changed in the
+//! last two writes, not the tens of thousands a fleet renders (docs/architecture.md).
+//! Nothing in the spare is trusted unless it is provably the live file: a spare file is
+//! kept only when it is the very inode of a live file whose contents were just compared
+//! equal to the rendered ones. Any other spare file is replaced by a new inode, never
+//! written in place, since its inode may be shared with the live tree.
 
 use crate::cores::share_out;
-use crate::tree::Comparison;
+use crate::tree::{Comparison, Listing, list_tree};
 use keiko_manifests::Files;
 use std::collections::BTreeSet;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// What a write changed.
@@ -22,78 +31,132 @@ pub struct Summary {
 
 /// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
 pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
-    write_known(root, files, &Comparison::of_tree(files, root)?)
+    let spare = list_tree(&spare_of(root)?).unwrap_or_default();
+    write_known(root, files, &Comparison::of_tree(files, root)?, spare)
 }
 
-/// [`write_all`] with the current tree already compared with `files`.
-pub fn write_known(root: &Path, files: &Files, comparison: &Comparison) -> io::Result<Summary> {
-    let unchanged: BTreeSet<&str> = files.iter().map(|(path, _)| path).filter(|p| comparison.unchanged(p)).collect();
-    let changed = files.len() - unchanged.len();
-    let removed = comparison.listed.iter().filter(|path| files.get(path).is_none()).count();
+/// [`write_all`] with the current tree already compared with `files` and the spare tree
+/// ([`spare_of`]) already listed.
+pub fn write_known(root: &Path, files: &Files, comparison: &Comparison, spare: Listing) -> io::Result<Summary> {
+    let changed = files.iter().filter(|(path, _)| !comparison.unchanged(path)).count();
+    let removed = comparison.listed.paths().filter(|path| files.get(path).is_none()).count();
     let summary = Summary { written: files.len(), changed, removed };
     if changed == 0 && removed == 0 && root.is_dir() {
         return Ok(summary);
     }
-    let scratch = sibling(root, "tmp")?;
-    remove_if_present(&scratch)?;
-    fill(&scratch, files, &Unchanged { root, paths: &unchanged })?;
-    swap_in(&scratch, root)?;
+    let spare_dir = spare_of(root)?;
+    let live = Live { root, comparison };
+    if refresh(&spare_dir, files, &live, &spare).is_err() {
+        // A spare in a state the listing did not foresee (changed meanwhile, a directory
+        // made read-only…) is rebuilt from nothing; a second failure is a real error.
+        remove_if_present(&spare_dir)?;
+        refresh(&spare_dir, files, &live, &Listing::default())?;
+    }
+    swap_in(&spare_dir, root)?;
     Ok(summary)
 }
 
-/// A hidden path next to `root` (`.generated.tmp` beside `generated`), on the same filesystem.
+/// The spare tree of `root`: a hidden sibling (`.generated.spare` beside `generated`),
+/// on the same filesystem so that it can be swapped in and share inodes.
+pub fn spare_of(root: &Path) -> io::Result<PathBuf> {
+    sibling(root, "spare")
+}
+
+/// A hidden path next to `root` (`.generated.spare` beside `generated`), on the same filesystem.
 fn sibling(root: &Path, suffix: &str) -> io::Result<PathBuf> {
     let name = root.file_name().ok_or_else(|| io::Error::other(format!("{} has no directory name", root.display())))?;
     let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{}.{suffix}", name.to_string_lossy())))
 }
 
-/// Files of the current tree whose contents stay.
-struct Unchanged<'a> {
+/// The live tree and how the rendered files compare with it.
+struct Live<'a> {
     root: &'a Path,
-    paths: &'a BTreeSet<&'a str>,
+    comparison: &'a Comparison,
 }
 
-/// Writes every file under `dir`: the directories first, each once, then the files on
-/// every core (tens of thousands of file-system calls, mostly kernel time). Unchanged
-/// files are hard-linked from the current tree instead of written: a link allocates no
-/// inode and copies no data, which is most of the cost of rewriting a large tree for a
-/// small change (see docs/performance.md).
-fn fill(dir: &Path, files: &Files, unchanged: &Unchanged<'_>) -> io::Result<()> {
+impl Live<'_> {
+    /// Whether the spare file at `path`, with inode `spare_inode`, is the live file and
+    /// the live file holds the rendered contents.
+    fn shares_current(&self, path: &str, spare_inode: u64) -> bool {
+        let live_inode = self.comparison.listed.files.get(path);
+        spare_inode != 0 && live_inode == Some(&spare_inode) && self.comparison.unchanged(path)
+    }
+}
+
+/// Makes the spare tree `dir` (listed as `spare`) hold exactly `files`: files nothing
+/// renders and directories nothing needs go, missing directories are made, then every
+/// file that is not already the current live file is linked from the live tree (when
+/// unchanged) or written, on every core.
+fn refresh(dir: &Path, files: &Files, live: &Live<'_>, spare: &Listing) -> io::Result<()> {
+    let stale: Vec<&str> = spare.paths().filter(|path| files.get(path).is_none()).collect();
+    share_out(&stale, |share| share.iter().try_for_each(|path| std::fs::remove_file(dir.join(path))))?;
+    let needed = directories(files);
+    // Deepest first: every descendant of a directory sorts after it.
+    for unneeded in spare.dirs.iter().rev().filter(|d| !needed.contains(d.as_str())) {
+        std::fs::remove_dir(dir.join(unneeded))?;
+    }
     std::fs::create_dir_all(dir)?;
-    let parents: BTreeSet<&str> = files.iter().filter_map(|(path, _)| path.rsplit_once('/')).map(|(p, _)| p).collect();
-    for parent in parents {
-        std::fs::create_dir_all(dir.join(parent))?;
+    for missing in needed.iter().filter(|d| !spare.dirs.contains(**d)) {
+        std::fs::create_dir_all(dir.join(missing))?;
     }
     let all: Vec<(&str, &str)> = files.iter().collect();
-    share_out(&all, |share| place(dir, share, unchanged)).map(drop)
+    share_out(&all, |share| place(dir, share, live, spare)).map(drop)
 }
 
-/// Links or writes one share of the files.
-fn place(dir: &Path, share: &[(&str, &str)], unchanged: &Unchanged<'_>) -> io::Result<()> {
-    for (path, contents) in share {
+/// Every directory that holds a rendered file, with its ancestors.
+fn directories(files: &Files) -> BTreeSet<&str> {
+    let mut dirs = BTreeSet::new();
+    for (path, _) in files.iter() {
+        let mut parent = path;
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if !dirs.insert(up) {
+                break;
+            }
+            parent = up;
+        }
+    }
+    dirs
+}
+
+/// Brings one share of the spare's files up to date.
+fn place(dir: &Path, share: &[(&str, &str)], live: &Live<'_>, spare: &Listing) -> io::Result<()> {
+    for &(path, contents) in share {
+        let present = spare.files.get(path);
+        if present.is_some_and(|&inode| live.shares_current(path, inode)) {
+            continue;
+        }
         let target = dir.join(path);
-        let linked = unchanged.paths.contains(path) && std::fs::hard_link(unchanged.root.join(path), &target).is_ok();
+        if present.is_some() {
+            std::fs::remove_file(&target)?;
+        }
+        // A link allocates no inode and copies no data: a first write beside a fresh
+        // checkout links most of the tree rather than writing it.
+        let linked = live.comparison.unchanged(path) && std::fs::hard_link(live.root.join(path), &target).is_ok();
         if !linked {
-            std::fs::write(&target, contents)?;
+            create(&target, contents)?;
         }
     }
     Ok(())
 }
 
-/// Replaces `root` by `scratch`. On Linux both trees are exchanged in one
-/// `renameat2(RENAME_EXCHANGE)`, so `root` always exists and is always whole.
-fn swap_in(scratch: &Path, root: &Path) -> io::Result<()> {
-    if !root.exists() {
-        return std::fs::rename(scratch, root);
-    }
-    exchange(scratch, root)?;
-    remove_in_parallel(scratch)
+/// Writes a new file; an existing file is an error rather than overwritten, since its
+/// inode might be shared with the live tree.
+fn create(path: &Path, contents: &str) -> io::Result<()> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(contents.as_bytes())
 }
 
-/// Deletes a tree on every core (deleting the previous tree is as many unlinks as it
-/// has files): the tree is opened up level by level until there are enough subtrees to
-/// share out, the subtrees are deleted in parallel, then the opened directories.
+/// Replaces `root` by the spare tree, which then holds the replaced tree. On Linux both
+/// trees are exchanged in one `renameat2(RENAME_EXCHANGE)`, so `root` always exists and
+/// is always whole.
+fn swap_in(spare: &Path, root: &Path) -> io::Result<()> {
+    if root.exists() { exchange(spare, root) } else { std::fs::rename(spare, root) }
+}
+
+/// Deletes a tree on every core (a spare that cannot be brought up to date is as many
+/// unlinks as it has files): the tree is opened up level by level until there are
+/// enough subtrees to share out, the subtrees are deleted in parallel, then the opened
+/// directories.
 fn remove_in_parallel(tree: &Path) -> io::Result<()> {
     let mut opened = vec![tree.to_path_buf()];
     let mut entries = children(tree)?;
@@ -149,9 +212,12 @@ fn two_renames(a: &Path, b: &Path) -> io::Result<()> {
     std::fs::rename(&old, a)
 }
 
+/// Removes whatever is at `path`: a tree (on every core), a file, or nothing.
 fn remove_if_present(path: &Path) -> io::Result<()> {
-    match std::fs::remove_dir_all(path) {
+    match std::fs::symlink_metadata(path) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
+        Err(error) => Err(error),
+        Ok(meta) if meta.is_dir() => remove_in_parallel(path),
+        Ok(_) => std::fs::remove_file(path),
     }
 }

@@ -1,0 +1,199 @@
+//! The writer's spare tree (bin/src/write.rs): whatever happened to the live tree or to
+//! its spare between two writes, a write leaves the live tree holding exactly the
+//! rendered files, with no other file or directory.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keiko_generate::tree::list_tree;
+use keiko_generate::write::{spare_of, write_all};
+use keiko_manifests::Files;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Paths over a few directories and names, so successive trees share, drop and add files
+/// and a name is sometimes a file in one tree and a directory in another.
+fn path() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(vec!["a", "b", "c"]), 1..=3).prop_map(|parts| parts.join("/"))
+}
+
+/// A set of files where no path is also the directory of another.
+fn tree() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(path(), text(), 1..8).prop_map(|mut files| {
+        let paths: Vec<String> = files.keys().cloned().collect();
+        files.retain(|path, _| !paths.iter().any(|other| other.starts_with(&format!("{path}/"))));
+        files
+    })
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["one\n", "two\n", "three\n"]).prop_map(str::to_owned)
+}
+
+/// A change of the rendered files from one write to the next: most files stay, as they
+/// do when a spec changes.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// A file set to new contents, or added (replacing files in its way).
+    Set(String, String),
+    /// The n-th file removed.
+    Remove(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![(path(), text()).prop_map(|(path, text)| Edit::Set(path, text)), any::<usize>().prop_map(Edit::Remove)]
+}
+
+fn edited(tree: &BTreeMap<String, String>, edits: &[Edit]) -> BTreeMap<String, String> {
+    let mut tree = tree.clone();
+    for edit in edits {
+        match edit {
+            Edit::Set(path, text) => {
+                // A file where a directory of the new path is, or below the new path, goes.
+                tree.retain(|other, _| {
+                    !path.starts_with(&format!("{other}/")) && !other.starts_with(&format!("{path}/"))
+                });
+                tree.insert(path.clone(), text.clone());
+            }
+            Edit::Remove(n) if tree.len() > 1 => {
+                let path = tree.keys().nth(n % tree.len()).cloned().unwrap();
+                tree.remove(&path);
+            }
+            Edit::Remove(_) => {}
+        }
+    }
+    tree
+}
+
+/// Something done to the trees between two writes, by hand or by an interrupted run.
+#[derive(Debug, Clone)]
+enum Tamper {
+    /// A live file edited in place: a spare file linked to it changes too.
+    EditLiveInPlace(usize),
+    /// A spare file edited in place (as a run killed while writing it would leave it).
+    EditSpareInPlace(usize),
+    /// A spare file deleted.
+    DeleteSpare(usize),
+    /// A stray file in the spare.
+    StraySpareFile,
+    /// A spare directory replaced by a file.
+    SpareDirBecomesFile(usize),
+    /// The whole spare deleted.
+    DropSpare,
+}
+
+fn tamper() -> impl Strategy<Value = Tamper> {
+    prop_oneof![
+        any::<usize>().prop_map(Tamper::EditLiveInPlace),
+        any::<usize>().prop_map(Tamper::EditSpareInPlace),
+        any::<usize>().prop_map(Tamper::DeleteSpare),
+        Just(Tamper::StraySpareFile),
+        any::<usize>().prop_map(Tamper::SpareDirBecomesFile),
+        Just(Tamper::DropSpare),
+    ]
+}
+
+fn nth(items: &BTreeSet<String>, n: usize) -> Option<&String> {
+    (!items.is_empty()).then(|| items.iter().nth(n % items.len())).flatten()
+}
+
+fn apply(tamper: &Tamper, live: &Path, spare: &Path) {
+    let live_listing = list_tree(live).unwrap();
+    let spare_listing = list_tree(spare).unwrap_or_default();
+    let spare_files: BTreeSet<String> = spare_listing.files.keys().cloned().collect();
+    let live_files: BTreeSet<String> = live_listing.files.keys().cloned().collect();
+    let in_place = |path: &Path| {
+        use std::io::Write;
+        std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(b"edited\n").unwrap();
+    };
+    match tamper {
+        Tamper::EditLiveInPlace(n) => nth(&live_files, *n).into_iter().for_each(|p| in_place(&live.join(p))),
+        Tamper::EditSpareInPlace(n) => nth(&spare_files, *n).into_iter().for_each(|p| in_place(&spare.join(p))),
+        Tamper::DeleteSpare(n) => {
+            nth(&spare_files, *n).into_iter().for_each(|p| std::fs::remove_file(spare.join(p)).unwrap())
+        }
+        Tamper::StraySpareFile if spare.is_dir() => std::fs::write(spare.join("stray"), "stray\n").unwrap(),
+        Tamper::StraySpareFile => {}
+        Tamper::SpareDirBecomesFile(n) => {
+            if let Some(dir) = nth(&spare_listing.dirs, *n) {
+                std::fs::remove_dir_all(spare.join(dir)).unwrap();
+                std::fs::write(spare.join(dir), "was a directory\n").unwrap();
+            }
+        }
+        Tamper::DropSpare => {
+            let _ = std::fs::remove_dir_all(spare);
+        }
+    }
+}
+
+/// Every file under `root` with its contents, and every directory.
+fn on_disk(root: &Path) -> (BTreeMap<String, String>, BTreeSet<String>) {
+    let listing = list_tree(root).unwrap();
+    let files = listing.files.keys().map(|p| (p.clone(), std::fs::read_to_string(root.join(p)).unwrap())).collect();
+    (files, listing.dirs)
+}
+
+fn directories_of(files: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    for path in files.keys() {
+        let mut parent = path.as_str();
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            dirs.insert(up.to_owned());
+            parent = up;
+        }
+    }
+    dirs
+}
+
+fn files_of(tree: &BTreeMap<String, String>) -> Files {
+    let mut files = Files::new();
+    for (path, text) in tree {
+        files.insert(path.clone(), text.clone()).unwrap();
+    }
+    files
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_write_leaves_exactly_the_rendered_tree(
+        first in tree(),
+        steps in prop::collection::vec(
+            (prop::collection::vec(edit(), 0..3), prop::collection::vec(tamper(), 0..3)),
+            1..8,
+        )
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("generated");
+        let spare = spare_of(&live).unwrap();
+        let mut tree = first;
+        for (edits, tampering) in &steps {
+            tree = edited(&tree, edits);
+            write_all(&live, &files_of(&tree)).unwrap();
+            let (files, dirs) = on_disk(&live);
+            prop_assert_eq!(&files, &tree);
+            prop_assert_eq!(dirs, directories_of(&tree));
+            for tamper in tampering {
+                apply(tamper, &live, &spare);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_second_write_links_unchanged_files_into_the_spare_instead_of_copying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("generated");
+    let spare = spare_of(&live).unwrap();
+    let first: BTreeMap<String, String> =
+        [("a/kept", "same\n"), ("a/changed", "before\n")].map(|(p, t)| (p.to_owned(), t.to_owned())).into();
+    write_all(&live, &files_of(&first)).unwrap();
+    let mut second = first.clone();
+    second.insert("a/changed".to_owned(), "after\n".to_owned());
+    write_all(&live, &files_of(&second)).unwrap();
+    let (live_inodes, spare_inodes) = (list_tree(&live).unwrap().files, list_tree(&spare).unwrap().files);
+    assert_eq!(live_inodes["a/kept"], spare_inodes["a/kept"], "an unchanged file is one inode in both trees");
+    assert_ne!(live_inodes["a/changed"], spare_inodes["a/changed"]);
+    assert_eq!(std::fs::read_to_string(spare.join("a/changed")).unwrap(), "before\n", "the spare is the old tree");
+}
