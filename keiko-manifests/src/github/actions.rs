@@ -22,6 +22,11 @@ impl Action {
         format!("{}@{}", self.repository, self.sha)
     }
 
+    /// Whether a `uses:` value is this action at its pinned commit.
+    fn is_used_by(&self, value: &str) -> bool {
+        value.split_once('@') == Some((self.repository, self.sha))
+    }
+
     /// A step that runs this action with `with` inputs.
     pub fn step(&self, name: &str, with: Vars) -> Step {
         Step { name: name.to_owned(), uses: Some(self.uses()), with, ..Step::default() }
@@ -64,9 +69,41 @@ pub const ALL: [Action; 7] = [CHECKOUT, SETUP_BUILDX, DOCKER_LOGIN, BUILD_PUSH, 
 
 /// Adds ` # <version>` after each pinned `uses:` line of a serialized workflow, so readers
 /// and update tools see the release; YAML ignores comments, so the file parses the same.
+/// One pass over the text: a workflow per service makes this run over megabytes.
 pub fn annotate(text: &str) -> String {
-    ALL.iter().fold(text.to_owned(), |text, action| {
-        let line = format!("uses: {}\n", action.uses());
-        text.replace(&line, &format!("uses: {} # {}\n", action.uses(), action.version))
-    })
+    const USES: &str = "uses: ";
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(at) = rest.find(USES) {
+        let (before, from) = rest.split_at(at + USES.len());
+        out.push_str(before);
+        let end = from.find('\n').unwrap_or(from.len());
+        let value = &from[..end];
+        out.push_str(value);
+        let pinned = ALL.iter().find(|action| action.is_used_by(value));
+        if let (Some(action), true) = (pinned, end < from.len()) {
+            out.push_str(" # ");
+            out.push_str(action.version);
+        }
+        rest = &from[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_uses_lines_get_their_release_and_nothing_else_changes() {
+        let pinned = CHECKOUT.uses();
+        let text = format!("- uses: {pinned}\n  with: {{}}\n- uses: other/action@v1\nname: uses: {pinned}");
+        let expected = format!(
+            "- uses: {pinned} # {}\n  with: {{}}\n- uses: other/action@v1\nname: uses: {pinned}",
+            CHECKOUT.version
+        );
+        assert_eq!(annotate(&text), expected);
+        assert_eq!(annotate("no actions\n"), "no actions\n");
+    }
 }

@@ -19,7 +19,22 @@ fn walk(base: &Value, target: &Value, path: &mut String, out: &mut Vec<Operation
     let depth = path.len();
     match (base, target) {
         (Value::Object(from), Value::Object(to)) => {
-            for (key, value) in from {
+            // Views of one object almost always list the same keys in the same order:
+            // the common prefix is walked in step, without a lookup per key.
+            let mut in_step = 0;
+            for ((key, value), (other_key, other)) in from.iter().zip(to) {
+                if key != other_key {
+                    break;
+                }
+                push_key(path, key);
+                walk(value, other, path, out);
+                path.truncate(depth);
+                in_step += 1;
+            }
+            if in_step == from.len() && in_step == to.len() {
+                return;
+            }
+            for (key, value) in from.iter().skip(in_step) {
                 push_key(path, key);
                 match to.get(key) {
                     Some(other) => walk(value, other, path, out),
@@ -48,6 +63,10 @@ fn walk(base: &Value, target: &Value, path: &mut String, out: &mut Vec<Operation
 /// Appends `/key` with JSON Pointer escaping (`~` → `~0`, `/` → `~1`).
 fn push_key(path: &mut String, key: &str) {
     path.push('/');
+    if !key.contains(['~', '/']) {
+        path.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => path.push_str("~0"),

@@ -56,8 +56,8 @@ impl Files {
     /// Adds a file; a second file at the same path is an error.
     pub fn insert(&mut self, path: impl Into<String>, mut contents: String) -> Result<(), RenderError> {
         let path = path.into();
-        // Serializers grow their buffers by doubling; tens of thousands of files held
-        // until written would otherwise keep up to twice their size.
+        // Tens of thousands of files are held until written: none keeps spare capacity
+        // (a no-op for the YAML serializer's exact-size output).
         contents.shrink_to_fit();
         if !is_safe(&path) {
             return Err(RenderError::UnsafePath(path));

@@ -27,6 +27,22 @@ pub use validate::validate;
 
 /// Reads and validates a spec. `file` names the source in error messages.
 pub fn load(file: &str, text: &str) -> Result<Spec, SpecErrors> {
+    // Positions are needed only to report problems: a spec that loads cleanly is read
+    // once without them (most of the parse at fleet scale), and a spec with any problem
+    // is read again with them, by the same steps, to report every problem located.
+    load_unlocated(text).map_or_else(|| load_located(file, text), Ok)
+}
+
+/// The spec, if it has no problem at all.
+fn load_unlocated(text: &str) -> Option<Spec> {
+    let value = source::parse_unlocated(text).ok()?;
+    if !shape::fits(&value, &shape::json_schema()) {
+        return None;
+    }
+    validate(serde_json::from_value(value).ok()?).ok()
+}
+
+fn load_located(file: &str, text: &str) -> Result<Spec, SpecErrors> {
     let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors: sorted(errors) };
     let document = source::parse(text).map_err(fail)?;
     let schema = shape::json_schema();

@@ -37,6 +37,11 @@ fn bound_integers(node: &mut Value) {
     }
 }
 
+/// Whether `value` fits the schema (an unusable schema fits nothing, so [`check`] reports it).
+pub fn fits(value: &Value, schema: &Value) -> bool {
+    jsonschema::validator_for(schema).is_ok_and(|validator| validator.is_valid(value))
+}
+
 /// Every place where `document` does not fit the schema.
 pub fn check(document: &Document, schema: &Value) -> Vec<SpecError> {
     let validator = match jsonschema::validator_for(schema) {

@@ -100,9 +100,21 @@ fn escape(key: &str) -> String {
 /// Parses one YAML document. Syntax errors stop the parse; other problems (duplicate
 /// keys, aliases) are collected and parsing goes on, so all of them are reported.
 pub fn parse(text: &str) -> Result<Document, Vec<SpecError>> {
-    let mut reader = Reader { parser: Parser::new_from_str(text), map: SourceMap::default(), errors: Vec::new() };
+    let (value, map) = read(text, Some(SourceMap::default()))?;
+    Ok(Document { value, map: map.unwrap_or_default() })
+}
+
+/// [`parse`] without positions, for a spec expected to load cleanly: at fleet scale
+/// recording hundreds of thousands of positions is most of the parse. Problems come
+/// back unlocated; the caller parses again with [`parse`] to report them.
+pub fn parse_unlocated(text: &str) -> Result<Value, Vec<SpecError>> {
+    read(text, None).map(|(value, _)| value)
+}
+
+fn read(text: &str, map: Option<SourceMap>) -> Result<(Value, Option<SourceMap>), Vec<SpecError>> {
+    let mut reader = Reader { parser: Parser::new_from_str(text), map, errors: Vec::new() };
     match reader.document() {
-        Ok(value) if reader.errors.is_empty() => Ok(Document { value, map: reader.map }),
+        Ok(value) if reader.errors.is_empty() => Ok((value, reader.map)),
         Ok(_) => Err(reader.errors),
         Err(fatal) => {
             reader.errors.push(fatal);
@@ -113,7 +125,8 @@ pub fn parse(text: &str) -> Result<Document, Vec<SpecError>> {
 
 struct Reader<'a> {
     parser: Parser<'a, StrInput<'a>>,
-    map: SourceMap,
+    /// Where positions are recorded; none when only the value is wanted.
+    map: Option<SourceMap>,
     errors: Vec<SpecError>,
 }
 
@@ -136,8 +149,7 @@ impl<'a> Reader<'a> {
                 Event::StreamEnd => {
                     // A file with no document (empty, or only comments) is a null at its
                     // start, so the problem "not a mapping" still has a position.
-                    let root = self.map.place("");
-                    root.value = root.value.or(Some(Location { line: 1, column: 1 }));
+                    self.record("", |root| root.value = root.value.or(Some(Location { line: 1, column: 1 })));
                     return Ok(value.unwrap_or(Value::Null));
                 }
                 _ => {}
@@ -165,11 +177,11 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(unsupported(self.path(pointer), span, "nesting is deeper than 64 levels"));
         }
-        self.map.place(pointer).value = Some(start(&span));
+        self.record(pointer, |place| place.value = Some(start(&span)));
         match event {
             Event::Scalar(text, style, _, tag) => {
                 if let (Some(from), Some(to)) = (span.start.byte_offset(), span.end.byte_offset()) {
-                    self.map.place(pointer).scalar = Some(from..to);
+                    self.record(pointer, |place| place.scalar = Some(from..to));
                 }
                 self.scalar(pointer, &text, style, tag.as_deref(), span)
             }
@@ -185,14 +197,14 @@ impl<'a> Reader<'a> {
     }
 
     fn sequence(&mut self, pointer: &str, depth: usize) -> Result<Value, SpecError> {
-        self.map.place(pointer).sequence = true;
+        self.record(pointer, |place| place.sequence = true);
         let mut items = Vec::new();
         loop {
             let step = self.next()?;
             if matches!(step.0, Event::SequenceEnd) {
                 return Ok(Value::Array(items));
             }
-            let child = format!("{pointer}/{}", items.len());
+            let child = self.child(pointer, || items.len().to_string());
             items.push(self.node(step, &child, depth + 1)?);
         }
     }
@@ -213,7 +225,7 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             };
-            let child = format!("{pointer}/{}", escape(&key));
+            let child = self.child(pointer, || escape(&key));
             let value_step = self.next()?;
             if entries.contains_key(&key) {
                 let path = self.path(&child);
@@ -221,15 +233,31 @@ impl<'a> Reader<'a> {
                 self.skip_node(value_step.0)?;
                 continue;
             }
-            self.map.place(&child).key = Some(start(&span));
+            self.record(&child, |place| place.key = Some(start(&span)));
             let value = self.node(value_step, &child, depth + 1)?;
             entries.insert(key, value);
         }
     }
 
+    /// Records part of the position of the node at `pointer`, when positions are kept.
+    fn record(&mut self, pointer: &str, set: impl FnOnce(&mut Place)) {
+        if let Some(map) = &mut self.map {
+            set(map.place(pointer));
+        }
+    }
+
+    /// The pointer of a child node; empty when positions are not kept, since pointers
+    /// only key positions and name problems.
+    fn child(&self, pointer: &str, segment: impl FnOnce() -> String) -> String {
+        match self.map {
+            Some(_) => format!("{pointer}/{}", segment()),
+            None => String::new(),
+        }
+    }
+
     /// The spec path of `pointer`, so parse problems name the field they concern.
     fn path(&self, pointer: &str) -> SpecPath {
-        SpecPath::from_pointer(pointer, |parent| self.map.is_sequence(&pointer_of(parent)))
+        SpecPath::from_pointer(pointer, |parent| self.map.as_ref().is_some_and(|m| m.is_sequence(&pointer_of(parent))))
     }
 
     /// Consumes the rest of a node whose first event was `event`.
