@@ -8,6 +8,10 @@
 use keiko_manifests::policy::Gathered;
 use keiko_manifests::{Env, Files, Spec};
 
+/// The allocator `generate` uses, so stages cost here what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Fleet sizes: 7 is keiko.yaml itself, the others synthetic.
 const SIZES: [usize; 3] = [7, 100, 1000];
 
