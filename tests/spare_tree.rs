@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_generate::tree::list_tree;
-use keiko_generate::write::{spare_of, write_all};
+use keiko_generate::write::{inodes_identify_files, spare_of, write_all};
 use keiko_manifests::Files;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -196,4 +196,39 @@ fn a_second_write_links_unchanged_files_into_the_spare_instead_of_copying_them()
     assert_eq!(live_inodes["a/kept"], spare_inodes["a/kept"], "an unchanged file is one inode in both trees");
     assert_ne!(live_inodes["a/changed"], spare_inodes["a/changed"]);
     assert_eq!(std::fs::read_to_string(spare.join("a/changed")).unwrap(), "before\n", "the spare is the old tree");
+}
+
+/// The inode-change time of a file: linking or unlinking it moves the time.
+#[cfg(unix)]
+fn changed_at(path: &Path) -> (i64, i64) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).unwrap();
+    (meta.ctime(), meta.ctime_nsec())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_spare_file_that_is_the_current_live_file_is_left_alone_where_inodes_identify_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("generated");
+    let tree = |a: &str, b: &str| -> BTreeMap<String, String> {
+        [("kept", "same\n"), ("a", a), ("b", b)].map(|(p, t)| (p.to_owned(), t.to_owned())).into()
+    };
+    write_all(&live, &files_of(&tree("1\n", "1\n"))).unwrap();
+    write_all(&live, &files_of(&tree("2\n", "1\n"))).unwrap();
+    let before = changed_at(&live.join("kept"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_all(&live, &files_of(&tree("2\n", "2\n"))).unwrap();
+    let after = changed_at(&live.join("kept"));
+    if inodes_identify_files(dir.path()) {
+        assert_eq!(before, after, "the spare's `kept` is the live inode and was not relinked");
+    } else {
+        assert_ne!(before, after, "without trusted inodes the spare's `kept` is linked again");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn inodes_are_not_trusted_on_a_filesystem_outside_the_known_local_ones() {
+    assert!(!inodes_identify_files(Path::new("/proc")));
 }

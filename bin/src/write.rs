@@ -45,7 +45,7 @@ pub fn write_known(root: &Path, files: &Files, comparison: &Comparison, spare: L
         return Ok(summary);
     }
     let spare_dir = spare_of(root)?;
-    let live = Live { root, comparison };
+    let live = Live { root, comparison, inodes_identify_files: inodes_identify_files(parent_of(root)) };
     if refresh(&spare_dir, files, &live, &spare).is_err() {
         // A spare in a state the listing did not foresee (changed meanwhile, a directory
         // made read-only…) is rebuilt from nothing; a second failure is a real error.
@@ -65,14 +65,35 @@ pub fn spare_of(root: &Path) -> io::Result<PathBuf> {
 /// A hidden path next to `root` (`.generated.spare` beside `generated`), on the same filesystem.
 fn sibling(root: &Path, suffix: &str) -> io::Result<PathBuf> {
     let name = root.file_name().ok_or_else(|| io::Error::other(format!("{} has no directory name", root.display())))?;
-    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Ok(parent.join(format!(".{}.{suffix}", name.to_string_lossy())))
+    Ok(parent_of(root).join(format!(".{}.{suffix}", name.to_string_lossy())))
+}
+
+fn parent_of(root: &Path) -> &Path {
+    root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Whether directory entries in `dir` carry the inode numbers of one local filesystem,
+/// so that one number in the live and the spare tree means one file. A union filesystem
+/// may not promise that (overlayfs over two filesystems can show two files under one
+/// number), so elsewhere no spare file is kept without being linked again.
+#[cfg(target_os = "linux")]
+pub fn inodes_identify_files(dir: &Path) -> bool {
+    /// ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS and bcachefs.
+    const LOCAL: [u64; 7] = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x2FC1_2FC1, 0xF2F5_2010, 0xCA45_1A4E];
+    rustix::fs::statfs(dir).is_ok_and(|fs| u64::try_from(fs.f_type).is_ok_and(|kind| LOCAL.contains(&kind)))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn inodes_identify_files(_: &Path) -> bool {
+    false
 }
 
 /// The live tree and how the rendered files compare with it.
 struct Live<'a> {
     root: &'a Path,
     comparison: &'a Comparison,
+    /// See [`inodes_identify_files`].
+    inodes_identify_files: bool,
 }
 
 impl Live<'_> {
@@ -80,7 +101,10 @@ impl Live<'_> {
     /// the live file holds the rendered contents.
     fn shares_current(&self, path: &str, spare_inode: u64) -> bool {
         let live_inode = self.comparison.listed.files.get(path);
-        spare_inode != 0 && live_inode == Some(&spare_inode) && self.comparison.unchanged(path)
+        self.inodes_identify_files
+            && spare_inode != 0
+            && live_inode == Some(&spare_inode)
+            && self.comparison.unchanged(path)
     }
 }
 
