@@ -232,3 +232,25 @@ fn a_spare_file_that_is_the_current_live_file_is_left_alone_where_inodes_identif
 fn inodes_are_not_trusted_on_a_filesystem_outside_the_known_local_ones() {
     assert!(!inodes_identify_files(Path::new("/proc")));
 }
+
+#[test]
+fn concurrent_writes_leave_one_of_the_rendered_trees_whole() {
+    let tree = |version: usize| -> BTreeMap<String, String> {
+        let files = (0..60).filter(|i| version == 0 || i % 7 != 0);
+        files.map(|i| (format!("d{}/e{}/f{i}", i % 5, i % 3), format!("{}\n", i * (1 + version % 2)))).collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("generated");
+    for round in 0..100 {
+        let (a, b) = (tree(round), tree(round + 1));
+        std::thread::scope(|scope| {
+            for files in [&a, &b] {
+                let live = &live;
+                scope.spawn(move || write_all(live, &files_of(files)).unwrap());
+            }
+        });
+        let (files, dirs) = on_disk(&live);
+        assert!(files == a || files == b, "round {round}: the tree is neither write's");
+        assert_eq!(dirs, directories_of(&files), "round {round}");
+    }
+}

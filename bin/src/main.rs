@@ -157,7 +157,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
-    let listing = list_in_background(args);
+    let listing = list_in_background(args)?;
     let spec = match keiko_manifests::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
@@ -174,7 +174,7 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     match keiko_manifests::synthetic::spec(n) {
-        Ok(spec) => output(args, &spec, list_in_background(args), started),
+        Ok(spec) => output(args, &spec, list_in_background(args)?, started),
         Err(errors) => Ok(invalid(&errors)),
     }
 }
@@ -182,23 +182,31 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
 /// The current tree under `out` and, unless only checking, its spare tree (see
 /// `write.rs`), each listed on a thread of its own: at fleet scale that is tens of
 /// thousands of directory entries, read while the spec loads and renders instead of after.
+/// A run that writes lists them under the output lock, held until it is done.
 struct Listings {
     live: std::thread::JoinHandle<std::io::Result<tree::Listing>>,
     spare: Option<std::thread::JoinHandle<tree::Listing>>,
+    lock: Option<write::OutputLock>,
 }
 
-fn list_in_background(args: &Args) -> Listings {
+fn list_in_background(args: &Args) -> anyhow::Result<Listings> {
+    let lock = match args.check {
+        true => None,
+        false => Some(write::lock_output(&args.out).with_context(|| format!("cannot lock {}", args.out.display()))?),
+    };
     let out = args.out.clone();
     let spare = (!args.check).then(|| write::spare_of(&args.out)).and_then(Result::ok);
-    Listings {
+    Ok(Listings {
         live: std::thread::spawn(move || tree::list_tree(&out)),
         // A spare that cannot be listed is rebuilt by the write.
         spare: spare.map(|spare| std::thread::spawn(move || tree::list_tree(&spare).unwrap_or_default())),
-    }
+        lock,
+    })
 }
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
 fn output(args: &Args, spec: &keiko_manifests::Spec, listings: Listings, started: Instant) -> anyhow::Result<ExitCode> {
+    let _lock = listings.lock;
     // The current tree is compared with the rendered files while the policy runs.
     let compare = |files: &keiko_manifests::Files| {
         let listed = joined(listings.live)?;

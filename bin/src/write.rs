@@ -31,12 +31,45 @@ pub struct Summary {
 
 /// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
 pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
+    let _lock = lock_output(root)?;
     let spare = list_tree(&spare_of(root)?).unwrap_or_default();
     write_known(root, files, &Comparison::of_tree(files, root)?, spare)
 }
 
+/// Held by a run that writes `root`, from before it lists the trees until the swap: two
+/// runs at once would both edit the spare, or refresh it from a live tree the other just
+/// replaced. Released when dropped.
+#[derive(Debug)]
+pub struct OutputLock {
+    _directory: Option<std::fs::File>,
+}
+
+/// Waits for, then takes, the lock on writing `root`: an exclusive `flock` on the
+/// directory that holds `root` and its spare, so no lock file is left behind. Where the
+/// filesystem has no such locks (some network filesystems), runs are not serialized.
+#[cfg(target_os = "linux")]
+pub fn lock_output(root: &Path) -> io::Result<OutputLock> {
+    use rustix::fs::{FlockOperation, flock};
+    use rustix::io::Errno;
+    let directory = match std::fs::File::open(parent_of(root)) {
+        // Nothing is written there yet; the write creates the directory.
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(OutputLock { _directory: None }),
+        opened => opened?,
+    };
+    match flock(&directory, FlockOperation::LockExclusive) {
+        Ok(()) => Ok(OutputLock { _directory: Some(directory) }),
+        Err(Errno::NOLCK | Errno::OPNOTSUPP | Errno::BADF | Errno::INVAL) => Ok(OutputLock { _directory: None }),
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn lock_output(_: &Path) -> io::Result<OutputLock> {
+    Ok(OutputLock { _directory: None })
+}
+
 /// [`write_all`] with the current tree already compared with `files` and the spare tree
-/// ([`spare_of`]) already listed.
+/// ([`spare_of`]) already listed, both under [`lock_output`].
 pub fn write_known(root: &Path, files: &Files, comparison: &Comparison, spare: Listing) -> io::Result<Summary> {
     let changed = files.iter().filter(|(path, _)| !comparison.unchanged(path)).count();
     let removed = comparison.listed.paths().filter(|path| files.get(path).is_none()).count();
