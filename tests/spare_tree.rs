@@ -227,10 +227,33 @@ fn a_spare_file_that_is_the_current_live_file_is_left_alone_where_inodes_identif
     }
 }
 
+/// The type of the filesystem mounted at `path`, as the kernel lists mounts: a source
+/// independent of the `statfs` the writer asks.
+#[cfg(target_os = "linux")]
+fn mounted_type(path: &Path) -> Option<String> {
+    let path = path.canonicalize().ok()?;
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let mut deepest: Option<(usize, String)> = None;
+    for line in mounts.lines() {
+        let (Some(point), Some(kind)) = (line.split(' ').nth(4), line.split(" - ").nth(1)) else { continue };
+        let kind = kind.split(' ').next().unwrap_or_default();
+        // The longest mount point holding the path; of equal ones, the later mount.
+        if path.starts_with(point) && deepest.as_ref().is_none_or(|(len, _)| point.len() >= *len) {
+            deepest = Some((point.len(), kind.to_owned()));
+        }
+    }
+    deepest.map(|(_, kind)| kind)
+}
+
 #[cfg(target_os = "linux")]
 #[test]
-fn inodes_are_not_trusted_on_a_filesystem_outside_the_known_local_ones() {
-    assert!(!inodes_identify_files(Path::new("/proc")));
+fn inodes_are_trusted_exactly_on_the_known_local_filesystems() {
+    let dir = tempfile::tempdir().unwrap();
+    let kind = mounted_type(dir.path()).expect("the temporary directory's mount is listed");
+    let local =
+        matches!(kind.as_str(), "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "tmpfs" | "zfs" | "f2fs" | "bcachefs");
+    assert_eq!(inodes_identify_files(dir.path()), local, "filesystem {kind}");
+    assert!(!inodes_identify_files(Path::new("/proc")), "proc");
 }
 
 #[test]
