@@ -185,23 +185,20 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
 /// A run that writes lists them under the output lock, held until it is done.
 struct Listings {
     live: std::thread::JoinHandle<std::io::Result<tree::Listing>>,
-    spare: Option<std::thread::JoinHandle<tree::Listing>>,
+    spare: Option<std::thread::JoinHandle<std::io::Result<tree::Listing>>>,
     lock: Option<write::OutputLock>,
 }
 
 fn list_in_background(args: &Args) -> anyhow::Result<Listings> {
-    let lock = match args.check {
-        true => None,
-        false => Some(write::lock_output(&args.out).with_context(|| format!("cannot lock {}", args.out.display()))?),
-    };
-    let out = args.out.clone();
-    let spare = (!args.check).then(|| write::spare_of(&args.out)).and_then(Result::ok);
-    Ok(Listings {
-        live: std::thread::spawn(move || tree::list_tree(&out)),
-        // A spare that cannot be listed is rebuilt by the write.
-        spare: spare.map(|spare| std::thread::spawn(move || tree::list_tree(&spare).unwrap_or_default())),
-        lock,
-    })
+    let spawn_list = |root: PathBuf| std::thread::spawn(move || tree::list_tree(&root));
+    if args.check {
+        return Ok(Listings { live: spawn_list(args.out.clone()), spare: None, lock: None });
+    }
+    // Taken before either tree is listed, so another run cannot swap them meanwhile.
+    let lock = write::lock_output(&args.out).with_context(|| format!("cannot lock {}", args.out.display()))?;
+    let live = spawn_list(args.out.clone());
+    let spare = write::spare_of(&args.out).ok().map(spawn_list);
+    Ok(Listings { live, spare, lock: Some(lock) })
 }
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
@@ -225,7 +222,8 @@ fn output(args: &Args, spec: &keiko_manifests::Spec, listings: Listings, started
     if args.check {
         return check(&files, &args.out, &comparison, started);
     }
-    let spare = listings.spare.map(joined).unwrap_or_default();
+    // A spare that cannot be listed is rebuilt by the write.
+    let spare = listings.spare.and_then(|listing| joined(listing).ok()).unwrap_or_default();
     let summary = write::write_known(&args.out, &files, &comparison, spare)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
