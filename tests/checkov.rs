@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::Env;
 use keiko_manifests::k8s::components;
 use keiko_manifests::output::yaml_document;
+use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -22,7 +22,7 @@ fn checkov_finds_no_failure_that_the_spec_does_not_exempt() {
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec = keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(repo.join("keiko.yaml")).unwrap()).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo.join("keiko.yaml")).unwrap()).unwrap();
     // checkov skips hidden directories, and tempdir() names them `.tmpXXXX`.
     let dir = tempfile::Builder::new().prefix("keiko-checkov-").tempdir().unwrap();
     for env in Env::ALL {

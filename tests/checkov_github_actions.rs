@@ -7,9 +7,9 @@
 mod common;
 
 use common::{checkov, checkov_available, copy_files, repo, skipped_without};
-use keiko_manifests::Env;
 use keiko_manifests::github::{Pipeline, terraform_pipeline, workflow_file};
-use keiko_manifests::spec::security::Framework;
+use keiko_spec::Env;
+use keiko_spec::security::Framework;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
@@ -18,8 +18,7 @@ fn checkov_finds_no_workflow_failure_that_the_spec_does_not_exempt() {
         skipped_without("checkov");
         return;
     }
-    let spec =
-        keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap();
     // checkov reads workflows only under a `.github/workflows` directory, and skips other
     // hidden directories (tempdir() names them `.tmpXXXX`).
     let dir = tempfile::Builder::new().prefix("keiko-checkov-workflows-").tempdir().unwrap();

@@ -5,7 +5,7 @@
 
 use hcl::{Block, Body, Expression, ObjectKey};
 use keiko_manifests::k8s::{components, pod::NODE_POOL_LABEL};
-use keiko_manifests::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ fn repo() -> PathBuf {
 }
 
 fn spec() -> Spec {
-    keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap()
+    keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap()
 }
 
 fn terraform(path: &str) -> Body {

@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::Env;
 use keiko_manifests::argocd::{IN_CLUSTER, env_dir};
+use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,8 +14,8 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn spec() -> keiko_manifests::Spec {
-    keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap()
+fn spec() -> keiko_spec::Spec {
+    keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap()
 }
 
 /// The `argocd` module call's string attributes in an environment's Terraform.

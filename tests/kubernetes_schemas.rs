@@ -14,9 +14,9 @@
 mod common;
 
 use common::{repo, skipped_without};
-use keiko_manifests::Env;
 use keiko_manifests::k8s::components;
 use keiko_manifests::output::yaml_document;
+use keiko_spec::Env;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -91,8 +91,7 @@ fn every_core_object_validates_strictly_against_the_kubernetes_1_35_schemas() {
         skipped_without(TOOL);
         return;
     };
-    let spec =
-        keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap();
     let dir = tempfile::Builder::new().prefix("keiko-kubernetes-validate-").tempdir().unwrap();
     let mut objects: BTreeMap<String, Value> = BTreeMap::new();
     for env in Env::ALL {

@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::Env;
 use keiko_manifests::k8s::{components, layout};
+use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn every_overlay_builds_to_the_rendered_environment() {
         return;
     }
     let text = std::fs::read_to_string(repo().join("keiko.yaml")).unwrap();
-    let spec = keiko_manifests::load("keiko.yaml", &text).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", &text).unwrap();
     for env in Env::ALL {
         let view = components(&spec, env).unwrap();
         let expected = by_id(view.iter().flat_map(|c| c.objects.iter().map(|o| o.value.clone())));

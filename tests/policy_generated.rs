@@ -3,14 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::policy::{self, yaml_input};
+use keiko_policy::{self as policy, yaml_input};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn spec() -> keiko_manifests::Spec {
+fn spec() -> keiko_spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../keiko.yaml");
-    keiko_manifests::load("keiko.yaml", &std::fs::read_to_string(path).unwrap()).unwrap()
+    keiko_spec::load("keiko.yaml", &std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]
@@ -26,8 +26,8 @@ fn the_generated_output_has_no_error_level_finding() {
 /// on their Applications), and on the same fleet exempting that rule.
 #[test]
 fn checking_while_rendering_equals_checking_the_written_files() {
-    use keiko_manifests::spec::{Env, platform::SyncMode, security::Exemption};
-    let mut manual = keiko_manifests::synthetic::raw(24);
+    use keiko_spec::{Env, platform::SyncMode, security::Exemption};
+    let mut manual = keiko_spec::synthetic::raw(24);
     for env in [Env::Staging, Env::Production] {
         manual.environments.get_mut(env).sync = SyncMode::Manual;
     }
@@ -35,7 +35,7 @@ fn checking_while_rendering_equals_checking_the_written_files() {
     let reason = "staging and production sync by hand until the first release".to_owned();
     let check = "KEIKO-K8S-012".to_owned();
     exempted.security.exemptions.push(Exemption { check, reason, kinds: vec![], framework: Default::default() });
-    let validate = |raw| keiko_manifests::spec::validate(raw).unwrap();
+    let validate = |raw| keiko_spec::validate(raw).unwrap();
     for (spec, findings, exemptions) in [(spec(), 0, 0), (validate(manual), 172, 0), (validate(exempted), 0, 172)] {
         let (files, gathered) = keiko_generate::render_checked(&spec).unwrap();
         let parsed = policy::evaluate(&spec, &files);
@@ -157,8 +157,8 @@ proptest! {
 /// own annotation (so `lint` over generated/ agrees), never as a checkov skip.
 #[test]
 fn keiko_rule_exemptions_are_annotated_on_the_objects_they_cover() {
-    use keiko_manifests::spec::security::Exemption;
-    let mut raw = keiko_manifests::synthetic::raw(3);
+    use keiko_spec::security::Exemption;
+    let mut raw = keiko_spec::synthetic::raw(3);
     let reason = "the rollout controller owns this budget".to_owned();
     let check = "KEIKO-K8S-009".to_owned();
     raw.security.exemptions.push(Exemption {
@@ -167,8 +167,8 @@ fn keiko_rule_exemptions_are_annotated_on_the_objects_they_cover() {
         kinds: vec!["Deployment".into()],
         framework: Default::default(),
     });
-    let spec = keiko_manifests::spec::validate(raw).unwrap();
-    let objects: Vec<_> = keiko_manifests::k8s::components(&spec, keiko_manifests::Env::Production)
+    let spec = keiko_spec::validate(raw).unwrap();
+    let objects: Vec<_> = keiko_manifests::k8s::components(&spec, keiko_spec::Env::Production)
         .unwrap()
         .into_iter()
         .flat_map(|c| c.objects)

@@ -17,11 +17,13 @@
 #[path = "support/typed_objects.rs"]
 mod typed_objects;
 
+use keiko_manifests::Files;
 use keiko_manifests::output::{HEADER, json_document, yaml_document, yaml_stream};
-use keiko_manifests::policy::yaml_input;
-use keiko_manifests::spec::service::{Call, Database, ResourceAmounts, RolloutStrategy, Route, StartupProbe};
-use keiko_manifests::spec::{RawSpec, validate};
-use keiko_manifests::{Env, Files, synthetic};
+use keiko_policy::yaml_input;
+use keiko_spec::Env;
+use keiko_spec::service::{Call, Database, ResourceAmounts, RolloutStrategy, Route, StartupProbe};
+use keiko_spec::synthetic;
+use keiko_spec::{RawSpec, validate};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -245,7 +247,7 @@ proptest! {
         let raw = fleet(&plan);
         let spec = validate(raw.clone()).map_err(|errors| TestCaseError::fail(format!("{errors:#?}")))?;
         let text = yaml_document("random.yaml", &raw).unwrap();
-        let loaded = keiko_manifests::load("random.yaml", &text).map_err(|errors| TestCaseError::fail(errors.to_string()))?;
+        let loaded = keiko_spec::load("random.yaml", &text).map_err(|errors| TestCaseError::fail(errors.to_string()))?;
         prop_assert_eq!(loaded.raw(), &raw, "the spec changes through its YAML file");
 
         let (files, report) = keiko_generate::render_checked(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_generate::render_all;
-use keiko_manifests::synthetic;
+use keiko_spec::synthetic;
 use std::path::Path;
 use std::process::Command;
 
@@ -24,7 +24,7 @@ fn synthetic_specs_validate_and_round_trip_through_yaml() {
         let spec = synthetic::spec(n).unwrap_or_else(|errors| panic!("synthetic fleet of {n} is invalid:\n{errors}"));
         assert_eq!(spec.services().len(), n);
         let text = synthetic::yaml(n).unwrap();
-        let loaded = keiko_manifests::load("synthetic.yaml", &text)
+        let loaded = keiko_spec::load("synthetic.yaml", &text)
             .unwrap_or_else(|errors| panic!("the written fleet of {n} does not load:\n{errors}"));
         assert_eq!(loaded.raw(), spec.raw(), "fleet of {n} changed through YAML");
         assert_eq!(render_all(&loaded).unwrap(), render_all(&spec).unwrap(), "fleet of {n} renders differently");
@@ -39,7 +39,7 @@ fn synthetic_fleets_have_every_feature_the_benchmark_claims() {
     assert!(services.clone().filter(|s| !s.calls.is_empty()).count() > 25);
     assert!(services.clone().filter(|s| s.database.is_some()).count() > 25);
     assert!(services.clone().filter(|s| !s.routes.is_empty()).count() > 10);
-    assert!(services.clone().any(|s| s.rollout.strategy == keiko_manifests::spec::service::RolloutStrategy::BlueGreen));
+    assert!(services.clone().any(|s| s.rollout.strategy == keiko_spec::service::RolloutStrategy::BlueGreen));
     assert!(spec.stateful().values().all(|store| !store.clients.is_empty()));
 }
 

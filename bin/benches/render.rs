@@ -5,8 +5,10 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::policy::Gathered;
-use keiko_manifests::{Env, Files, Spec};
+use keiko_generate::assemble::Assembled;
+use keiko_manifests::Files;
+use keiko_policy::Context;
+use keiko_spec::{Env, Spec};
 
 /// The allocator `generate` uses, so stages cost here what they cost there.
 #[global_allocator]
@@ -24,18 +26,18 @@ fn text(n: usize) -> String {
     if n == 7 {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../keiko.yaml")).unwrap()
     } else {
-        keiko_manifests::synthetic::yaml(n).unwrap()
+        keiko_spec::synthetic::yaml(n).unwrap()
     }
 }
 
 fn spec(n: usize) -> Spec {
-    keiko_manifests::load("bench.yaml", &text(n)).unwrap()
+    keiko_spec::load("bench.yaml", &text(n)).unwrap()
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn load_and_validate(bencher: divan::Bencher, n: usize) {
     let text = text(n);
-    bencher.bench(|| keiko_manifests::load("bench.yaml", divan::black_box(&text)).unwrap());
+    bencher.bench(|| keiko_spec::load("bench.yaml", divan::black_box(&text)).unwrap());
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
@@ -44,28 +46,25 @@ fn render_all(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| keiko_generate::render_all(divan::black_box(&spec)).unwrap());
 }
 
-/// Benches one layer's renderer, which also hands its objects to the policy engine.
+/// Benches one layer's assembly, which also hands its objects to the policy engine.
 fn bench_layer(
     bencher: divan::Bencher,
     n: usize,
-    render: fn(&Spec, &mut Files, &mut Gathered) -> Result<(), keiko_manifests::RenderError>,
+    render: fn(&Spec, &Context) -> Result<Assembled, keiko_manifests::RenderError>,
 ) {
     let spec = spec(n);
-    bencher.bench(|| {
-        let mut files = Files::new();
-        render(divan::black_box(&spec), &mut files, &mut Gathered::default()).unwrap();
-        files
-    });
+    let context = Context::from_spec(&spec);
+    bencher.bench(|| render(divan::black_box(&spec), &context).unwrap());
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_kubernetes(bencher: divan::Bencher, n: usize) {
-    bench_layer(bencher, n, keiko_manifests::k8s::render);
+    bench_layer(bencher, n, keiko_generate::assemble::kubernetes);
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_argocd(bencher: divan::Bencher, n: usize) {
-    bench_layer(bencher, n, keiko_manifests::argocd::render);
+    bench_layer(bencher, n, keiko_generate::assemble::gitops);
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]

@@ -1,14 +1,16 @@
 //! The I/O side of `generate`: rendering the whole platform in memory, then either
 //! swapping it into place atomically or comparing it with what is committed.
 
+pub mod assemble;
 pub mod cores;
 pub mod drift;
 pub mod spec_file;
 pub mod tree;
 pub mod write;
 
-use keiko_manifests::policy::{self, Report};
-use keiko_manifests::{Files, RenderError, Spec};
+use keiko_manifests::{Files, RenderError};
+use keiko_policy::{self as policy, Report};
+use keiko_spec::Spec;
 
 /// Every generated file of the platform: Kubernetes, Terraform, the schema and the
 /// policy report.
@@ -29,13 +31,8 @@ pub fn render_checked_with<R>(
     spec: &Spec,
     meanwhile: impl FnOnce(&Files) -> R,
 ) -> Result<(Files, Report, R), RenderError> {
-    let (mut files, gathered) = keiko_manifests::render_gathered(spec)?;
-    files.extend(keiko_hcl::render(spec)?)?;
-    let (report, result) = std::thread::scope(|scope| {
-        let policy = scope.spawn(|| policy::evaluate_gathered(spec, gathered, &files));
-        let result = meanwhile(&files);
-        (policy.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), result)
-    });
+    let (mut files, gathered) = assemble::render(spec)?;
+    let (report, result) = cores::beside(|| policy::evaluate_gathered(spec, gathered, &files), || meanwhile(&files));
     files.insert(POLICY_REPORT, report.markdown())?;
     Ok((files, report, result))
 }

@@ -11,9 +11,9 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with, spec_file, tree, write};
-use keiko_manifests::policy::{self, Report};
-use keiko_manifests::spec::edit::{self, TagChange};
-use keiko_manifests::{Env, SpecErrors};
+use keiko_policy::{self as policy, Report};
+use keiko_spec::edit::{self, TagChange};
+use keiko_spec::{Env, SpecErrors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -158,7 +158,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
     let listing = list_in_background(args)?;
-    let spec = match keiko_manifests::load(file, text) {
+    let spec = match keiko_spec::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
@@ -168,12 +168,12 @@ fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Re
 /// `--synthetic N`: renders a generated fleet, or writes its spec with `--spec-out`.
 fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.spec_out {
-        let text = keiko_manifests::synthetic::yaml(n)?;
+        let text = keiko_spec::synthetic::yaml(n)?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         println!("generate: wrote a synthetic spec of {n} services to {}", path.display());
         return Ok(ExitCode::SUCCESS);
     }
-    match keiko_manifests::synthetic::spec(n) {
+    match keiko_spec::synthetic::spec(n) {
         Ok(spec) => output(args, &spec, list_in_background(args)?, started),
         Err(errors) => Ok(invalid(&errors)),
     }
@@ -202,7 +202,7 @@ fn list_in_background(args: &Args) -> anyhow::Result<Listings> {
 }
 
 /// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
-fn output(args: &Args, spec: &keiko_manifests::Spec, listings: Listings, started: Instant) -> anyhow::Result<ExitCode> {
+fn output(args: &Args, spec: &keiko_spec::Spec, listings: Listings, started: Instant) -> anyhow::Result<ExitCode> {
     let _lock = listings.lock;
     // The current tree is compared with the rendered files while the policy runs.
     let compare = |files: &keiko_manifests::Files| {
@@ -238,7 +238,7 @@ fn apply_edit(
     changes: &[TagChange],
     started: Instant,
 ) -> anyhow::Result<ExitCode> {
-    let spec = match keiko_manifests::load(file, text) {
+    let spec = match keiko_spec::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
@@ -261,7 +261,7 @@ fn apply_edit(
 
 /// Writes the rendered workflow of `service` to `<into>/<service>.yml`.
 fn install_workflows(file: &str, text: &str, service: &str, into: &Path) -> anyhow::Result<ExitCode> {
-    let spec = match keiko_manifests::load(file, text) {
+    let spec = match keiko_spec::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };

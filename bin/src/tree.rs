@@ -140,7 +140,7 @@ pub fn differing<'a>(files: &[(&'a str, &'a str)], root: &Path) -> io::Result<Ve
                 differ.push(path);
             }
         }
-        Ok(differ)
+        Ok::<_, io::Error>(differ)
     })?;
     Ok(shares.into_iter().flatten().collect())
 }

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Err(errors) = keiko_manifests::load("fuzz.yaml", text) {
+    if let Err(errors) = keiko_spec::load("fuzz.yaml", text) {
         assert!(!errors.errors.is_empty(), "refused without an error");
         // Lines end at \n, \r\n or a lone \r, as YAML counts them; a parser may point just
         // past the last line (an unclosed bracket at the end).

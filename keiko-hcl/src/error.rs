@@ -1,6 +1,6 @@
 //! Why building Terraform from a spec can fail.
 
-use keiko_manifests::RenderError;
+use keiko_model::files::RenderError;
 
 /// A problem met while building Terraform.
 #[derive(Debug, thiserror::Error)]

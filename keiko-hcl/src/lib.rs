@@ -21,8 +21,9 @@ pub use error::HclError;
 pub use file::tf_file;
 
 use hcl::Body;
-use keiko_manifests::spec::platform::Environment;
-use keiko_manifests::{Env, Files, RenderError, Spec};
+use keiko_model::files::{Files, RenderError};
+use keiko_spec::platform::Environment;
+use keiko_spec::{Env, Spec};
 use roots::backend::{StateLocation, s3};
 
 /// Renders every Terraform file for `spec`.

@@ -2,7 +2,7 @@
 
 use crate::error::HclError;
 use hcl::Identifier;
-use keiko_manifests::Env;
+use keiko_spec::Env;
 
 /// The HCL identifier `name`, or an error naming where it came from.
 pub fn ident(name: &str, origin: &str) -> Result<Identifier, HclError> {

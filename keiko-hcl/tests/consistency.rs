@@ -3,7 +3,7 @@
 mod common;
 
 use hcl::{Block, Body, Expression};
-use keiko_manifests::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeSet;
 
 /// The block `kind "labels.."` at the top of `body`.
@@ -224,11 +224,7 @@ fn database_secrets_hold_exactly_the_properties_the_cluster_reads() {
     let secret = block(&module, "resource", &["ovh_okms_secret", "database"]);
     assert_eq!(attr(secret.body(), "for_each").to_string(), "var.databases");
     let data = secret_data(secret);
-    assert_eq!(
-        keys(data),
-        keiko_manifests::k8s::secrets::DATABASE_PROPERTIES,
-        "the properties the ExternalSecrets read"
-    );
+    assert_eq!(keys(data), keiko_model::secrets::DATABASE_PROPERTIES, "the properties the ExternalSecrets read");
     assert_eq!(string(field(data, "sslmode")), "verify-full");
     assert_eq!(field(data, "port").to_string(), "tostring(var.database_pool_ports[each.key])");
     assert_eq!(field(data, "ca").to_string(), "var.database_ca");

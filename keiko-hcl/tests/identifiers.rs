@@ -16,7 +16,7 @@ proptest! {
     fn any_dns_label_service_name_renders_valid_hcl(name in dns_label()) {
         prop_assume!(name != "learning-service");
         let text = common::FIXTURE.replace("identity-service", &name);
-        let spec = keiko_manifests::load("fixture.yaml", &text);
+        let spec = keiko_spec::load("fixture.yaml", &text);
         prop_assume!(spec.is_ok());
         let Ok(spec) = spec else { return Ok(()) };
         let files = keiko_hcl::render(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;

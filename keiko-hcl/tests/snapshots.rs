@@ -2,7 +2,7 @@
 
 mod common;
 
-use keiko_manifests::Files;
+use keiko_model::Files;
 
 /// The files under `dir`, each preceded by a `# ---- <path>` line.
 fn files_under(files: &Files, dir: &str) -> String {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Writes `files` under a fresh temporary directory and returns it.
-fn write_tree(name: &str, files: &keiko_manifests::Files) -> PathBuf {
+fn write_tree(name: &str, files: &keiko_model::Files) -> PathBuf {
     let root = std::env::temp_dir().join(format!("keiko-hcl-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     for (path, text) in files.iter() {

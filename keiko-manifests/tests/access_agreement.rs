@@ -8,8 +8,8 @@
 mod common;
 
 use keiko_manifests::k8s::components;
-use keiko_manifests::spec::validate;
-use keiko_manifests::{Env, Spec};
+use keiko_spec::validate;
+use keiko_spec::{Env, Spec};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -183,7 +183,7 @@ fn assert_layers_agree(spec: &Spec) {
 
 #[test]
 fn the_fleets_network_and_mesh_policies_match_its_call_graph() {
-    let spec = keiko_manifests::load("keiko.yaml", common::KEIKO).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", common::KEIKO).unwrap();
     assert!(!from_spec(&spec).is_empty());
     assert_layers_agree(&spec);
 }

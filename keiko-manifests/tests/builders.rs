@@ -7,9 +7,10 @@ mod common;
 
 use common::{fixture, snapshot};
 
+use keiko_manifests::Files;
 use keiko_manifests::k8s::{BASE_ENV, Component, components};
 use keiko_manifests::output::yaml_document;
-use keiko_manifests::{Env, Files};
+use keiko_spec::Env;
 
 fn object(components: &[Component], kind: &str, name: &str) -> String {
     let object = components
@@ -52,7 +53,13 @@ fn stateful_store_and_namespace_objects() {
 fn dev_overlay_of_a_service() {
     let spec = fixture();
     let mut files = Files::new();
-    keiko_manifests::k8s::render(&spec, &mut files, &mut keiko_manifests::policy::Gathered::default()).unwrap();
+    let flows = keiko_manifests::k8s::access::Flows::new(&spec);
+    let parts = keiko_manifests::k8s::parts(&spec);
+    for part in &parts {
+        keiko_manifests::k8s::one_component(&spec, *part, &flows, &mut files).unwrap();
+    }
+    let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
+    keiko_manifests::k8s::indexes(&names, &mut files).unwrap();
     snapshot("k8s_overlay_kustomization", files.get("k8s/overlays/dev/learning-service/kustomization.yaml").unwrap());
     snapshot("k8s_overlay_index", files.get("k8s/overlays/dev/kustomization.yaml").unwrap());
     assert_eq!(BASE_ENV, Env::Production);

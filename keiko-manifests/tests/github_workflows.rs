@@ -8,13 +8,14 @@ mod common;
 
 use common::{fixture, snapshot};
 
+use keiko_manifests::Files;
 use keiko_manifests::github::service_pipeline::{TAG, deploy_job_id, image, workflow};
 use keiko_manifests::github::steps::SET_IMAGE_STEP;
 use keiko_manifests::github::workflow::{Job, Step, Workflow};
 use keiko_manifests::github::{self, DIR, Pipeline, actions, terraform_pipeline};
 use keiko_manifests::output::HEADER;
-use keiko_manifests::spec::security::PIPELINES;
-use keiko_manifests::{Env, Files};
+use keiko_spec::Env;
+use keiko_spec::security::PIPELINES;
 
 fn step<'a>(job: &'a Job, name: &str) -> &'a Step {
     job.steps.iter().find(|step| step.name == name).unwrap_or_else(|| panic!("{}: no step {name}", job.name))
@@ -117,7 +118,7 @@ fn workflow_exemptions_become_checkov_skip_comments_in_the_pipelines_they_name()
         "  exemptions: []\n",
         "  exemptions:\n    - check: CKV_GHA_7\n      framework: github_actions\n      kinds: [service]\n      reason: |\n        rollback\n        only\n",
     );
-    let spec = keiko_manifests::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
+    let spec = keiko_spec::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
     let service = github::service_workflow(&spec, "learning-service").unwrap().unwrap();
     let expected = format!("{HEADER}name: learning-service\n# checkov:skip=CKV_GHA_7:rollback only\n\"on\":\n");
     assert!(service.starts_with(&expected), "{service}");
@@ -141,7 +142,7 @@ fn an_unknown_service_has_no_workflow() {
 fn a_platform_repository_outside_github_is_refused_naming_the_field() {
     let text = include_str!("fixtures/small.yaml")
         .replace("https://github.com/keikolatam/keiko-platform", "https://git.example.org/keikolatam/keiko-platform");
-    let spec = keiko_manifests::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
+    let spec = keiko_spec::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
     let error = github::service_workflow(&spec, "learning-service").unwrap_err().to_string();
     assert!(error.contains("platform.repository must be https://github.com/"), "{error}");
 }

@@ -9,13 +9,13 @@ mod common;
 use keiko_manifests::k8s::{Object, components};
 use keiko_manifests::observability::collector_config::Config;
 use keiko_manifests::observability::dashboards::Dashboard;
-use keiko_manifests::spec::validate::cron;
-use keiko_manifests::{Env, Spec};
+use keiko_spec::validate::cron;
+use keiko_spec::{Env, Spec};
 use promql_parser::parser::{self, Expr};
 use serde_json::Value;
 
 fn spec() -> Spec {
-    keiko_manifests::load("keiko.yaml", common::KEIKO).unwrap()
+    keiko_spec::load("keiko.yaml", common::KEIKO).unwrap()
 }
 
 fn objects(spec: &Spec, env: Env) -> Vec<Object> {

@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::Env;
 use keiko_manifests::k8s::{BASE_ENV, components, patch};
-use keiko_manifests::spec::validate;
+use keiko_spec::Env;
+use keiko_spec::validate;
 use proptest::prelude::*;
 
 mod common;

@@ -3,15 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::Env;
 use keiko_manifests::k8s::components;
+use keiko_spec::Env;
 use serde_json::Value;
 
 const KEIKO: &str = include_str!("../../keiko.yaml");
 
 /// Every (object, pod template) pair of the fleet's services and stores in every environment.
 fn pod_templates() -> Vec<(Env, Value, Value)> {
-    let spec = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", KEIKO).unwrap();
     let mut out = Vec::new();
     for env in Env::ALL {
         for component in components(&spec, env).unwrap() {
@@ -92,7 +92,7 @@ fn rollouts_never_take_a_pod_down_first_outside_dev() {
 /// Every pod the platform runs, whatever owns it: the fleet's workloads, the telemetry
 /// pipeline, backup and drill jobs.
 fn every_pod_spec() -> Vec<(String, Value)> {
-    let spec = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
+    let spec = keiko_spec::load("keiko.yaml", KEIKO).unwrap();
     let mut out = Vec::new();
     for env in Env::ALL {
         for object in components(&spec, env).unwrap().into_iter().flat_map(|c| c.objects) {

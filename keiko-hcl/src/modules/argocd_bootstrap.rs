@@ -10,8 +10,7 @@ use crate::expr::{call, object, reference, strings, var};
 use crate::resources::HELM_RELEASE;
 use crate::validation::string_variable;
 use hcl::{Block, Body, Expression};
-use keiko_manifests::argocd::application::FINALIZER;
-use keiko_manifests::argocd::{IN_CLUSTER, ROOT_APPLICATION, ROOT_PROJECT};
+use keiko_model::gitops::{FINALIZER, IN_CLUSTER, ROOT_APPLICATION, ROOT_PROJECT};
 
 /// The `argocd-apps` chart version that installs the root Application (values: `applications` map).
 pub const ARGOCD_APPS_VERSION: &str = "2.0.2";

@@ -9,8 +9,7 @@ use crate::resources::{OKMS, OKMS_SECRET};
 use crate::validation::{matches, not_empty, string_variable};
 use hcl::{Block, Body, Expression};
 
-/// The properties of every `<service>/database` secret; the Kubernetes side reads exactly these.
-pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "username", "password", "ca", "sslmode"];
+pub use keiko_model::secrets::DATABASE_PROPERTIES;
 /// Clients check the server certificate against the service's CA and its host name.
 pub const SSLMODE: &str = "verify-full";
 /// The Secret Manager path of Velero's Object Storage credentials.

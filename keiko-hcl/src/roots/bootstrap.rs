@@ -6,12 +6,13 @@ use crate::blocks::module_call;
 use crate::expr::{object, reference};
 use crate::providers;
 use hcl::{Block, Body, Expression};
-use keiko_manifests::Spec;
+use keiko_model::generated::MANAGED_BY;
+use keiko_spec::Spec;
 
 /// The `main.tf` of the bootstrap root.
 pub fn main_tf(spec: &Spec) -> Body {
     let tags = object([
-        ("managed_by", "keiko-generate".into()),
+        ("managed_by", MANAGED_BY.into()),
         ("platform", spec.platform().name.as_str().into()),
         ("purpose", "terraform-state".into()),
     ]);

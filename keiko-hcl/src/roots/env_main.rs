@@ -6,10 +6,11 @@ use crate::expr::{ident_object, num, object, reference, var};
 use crate::names::ident;
 use crate::providers;
 use hcl::{Block, Body, Expression};
-use keiko_manifests::Env;
-use keiko_manifests::Spec;
-use keiko_manifests::spec::addon::Addon;
-use keiko_manifests::spec::platform::{Environment, NodePool};
+use keiko_model::generated::MANAGED_BY;
+use keiko_spec::Env;
+use keiko_spec::Spec;
+use keiko_spec::addon::Addon;
+use keiko_spec::platform::{Environment, NodePool};
 
 /// Modules, relative to an environment root.
 const MODULES: &str = "../../modules";
@@ -46,7 +47,7 @@ pub fn main_tf(spec: &Spec, env: Env, environment: &Environment) -> Result<Body,
 fn locals(spec: &Spec, env: Env) -> Result<Block, HclError> {
     let tags = object([
         ("environment", env.name().into()),
-        ("managed_by", "keiko-generate".into()),
+        ("managed_by", MANAGED_BY.into()),
         ("platform", spec.platform().name.as_str().into()),
     ]);
     Ok(Block::builder("locals").add_attribute(("tags", tags)).add_attribute(("databases", databases(spec)?)).build())

@@ -7,7 +7,7 @@ use crate::blocks::{module_call, output};
 use crate::expr::reference;
 use crate::providers;
 use hcl::Body;
-use keiko_manifests::{Env, Spec};
+use keiko_spec::{Env, Spec};
 
 /// The registry plan: enough for the services' images; plans can only be upgraded.
 pub const REGISTRY_PLAN: &str = "SMALL";

@@ -2,20 +2,21 @@
 
 #![allow(dead_code)]
 
-use keiko_manifests::{Files, Spec};
+use keiko_model::Files;
+use keiko_spec::Spec;
 
 /// The small fixture spec's text.
 pub const FIXTURE: &str = include_str!("../fixture.yaml");
 
 /// The fixture spec, validated.
 pub fn fixture() -> Spec {
-    keiko_manifests::load("fixture.yaml", FIXTURE).unwrap_or_else(|errors| panic!("{errors}"))
+    keiko_spec::load("fixture.yaml", FIXTURE).unwrap_or_else(|errors| panic!("{errors}"))
 }
 
 /// The repository's keiko.yaml, validated.
 pub fn keiko() -> Spec {
     let text = include_str!("../../../keiko.yaml");
-    keiko_manifests::load("keiko.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+    keiko_spec::load("keiko.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
 }
 
 /// Every Terraform file of `spec`.

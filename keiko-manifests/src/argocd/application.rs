@@ -7,14 +7,12 @@ use crate::crd::argocd::{
 };
 use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels, layout};
 use crate::output::RenderError;
-use crate::spec::addon::Addon;
-use crate::spec::platform::SyncMode;
-use crate::spec::{Env, Spec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_model::gitops::FINALIZER;
+use keiko_spec::addon::Addon;
+use keiko_spec::platform::SyncMode;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
-
-/// Deleting an Application deletes what it deployed (cascade), never orphans it.
-pub const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 /// Sync wave of the platform component (namespaces and their policies): after the
 /// add-ons that bring CRDs, before workloads.
 const PLATFORM_WAVE: i32 = -3;

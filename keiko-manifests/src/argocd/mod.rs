@@ -7,19 +7,11 @@ pub mod project;
 pub mod values;
 
 use crate::k8s::kustomize::Kustomization;
-use crate::k8s::{self, Object};
+use crate::k8s::{self, Object, Placed};
 use crate::output::{Files, RenderError, yaml_document};
-use crate::policy::{Context, Gathered};
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 
-/// The namespace ArgoCD runs in and keeps its Applications.
-pub const NAMESPACE: &str = "argocd";
-/// The in-cluster API server: each environment's ArgoCD manages its own cluster.
-pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
-/// The root Application's name; Terraform's argocd-bootstrap module creates it.
-pub const ROOT_APPLICATION: &str = "keiko-root";
-/// The AppProject of the root Application, created with it by Terraform.
-pub const ROOT_PROJECT: &str = "keiko-root";
+pub use keiko_model::gitops::{IN_CLUSTER, NAMESPACE, ROOT_APPLICATION, ROOT_PROJECT};
 
 /// The directory the root Application syncs, relative to `generated/`.
 pub fn env_dir(env: Env) -> String {
@@ -41,22 +33,20 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
 }
 
 /// Writes `argocd/<env>/` for every environment, with a kustomization listing its
-/// files, and hands the objects to `gathered`.
-pub fn render(spec: &Spec, files: &mut Files, gathered: &mut Gathered) -> Result<(), RenderError> {
-    let context = Context::from_spec(spec);
+/// files; returns the objects, where they were written, for the checks.
+pub fn render(spec: &Spec, files: &mut Files) -> Result<Vec<Placed>, RenderError> {
+    let mut placed = Vec::new();
     for env in Env::ALL {
         let dir = env_dir(env);
         let mut resources = Vec::new();
-        let mut subjects = Vec::new();
         for object in objects(spec, env)? {
-            let path = format!("{dir}/{}", object.file_name());
-            files.insert(path.clone(), yaml_document(&path, &object.value)?)?;
+            let file = format!("{dir}/{}", object.file_name());
+            files.insert(file.clone(), yaml_document(&file, &object.value)?)?;
             resources.push(object.file_name());
-            subjects.push(object.into_subject(path));
+            placed.push(Placed { file, object });
         }
-        gathered.add(subjects, &context, &spec.security().exemptions);
         let path = format!("{dir}/kustomization.yaml");
         files.insert(path.clone(), yaml_document(&path, &Kustomization::new(resources))?)?;
     }
-    Ok(())
+    Ok(placed)
 }

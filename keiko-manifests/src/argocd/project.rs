@@ -5,8 +5,8 @@ use super::{IN_CLUSTER, NAMESPACE};
 use crate::crd::argocd::{AppProject, AppProjectSpec, ApplicationDestination, GroupKind, OrphanedResources};
 use crate::k8s::labels;
 use crate::k8s::namespace;
-use crate::spec::Spec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_spec::Spec;
 use std::collections::BTreeSet;
 
 /// The project of the platform add-ons (upstream Helm charts).

@@ -3,28 +3,11 @@
 //! than one replica where production needs it.
 
 use crate::k8s::pod::NODE_POOL_LABEL;
-use crate::spec::addon::Addon;
-use crate::spec::{Env, Spec};
+use keiko_spec::addon::{Addon, SUPPORTED_CHARTS};
+use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// The charts the platform knows how to configure, by chart name.
-pub const SUPPORTED_CHARTS: [&str; 13] = [
-    "argo-cd",
-    "argo-rollouts",
-    "base",
-    "cert-manager",
-    "cni",
-    "eck-operator",
-    "external-secrets",
-    "fluent-bit",
-    "istiod",
-    "jaeger",
-    "kube-prometheus-stack",
-    "velero",
-    "vpa",
-];
 
 /// Scheduling onto the system pool, tolerating its taint.
 #[derive(Debug, Clone, Serialize)]

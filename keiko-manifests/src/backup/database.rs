@@ -4,10 +4,10 @@
 use super::jobs::{JobParts, cron_job, step};
 use super::{scripts, storage};
 use crate::k8s::secrets::{DATABASE_DIR, database_name};
-use crate::spec::service::Service;
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{EnvVar, SecretVolumeSource, Volume, VolumeMount};
+use keiko_spec::service::Service;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The CronJob's name for a service's database.

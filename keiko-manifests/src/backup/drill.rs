@@ -5,8 +5,8 @@
 
 use super::jobs::{JobParts, cron_job, step};
 use super::{scripts, storage};
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::batch::v1::CronJob;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The drill's name (the alert matches `dr-drill-*` jobs).

@@ -13,8 +13,8 @@ pub mod velero;
 
 use crate::k8s::Object;
 use crate::output::RenderError;
-use crate::spec::service::Service;
-use crate::spec::{Env, Spec};
+use keiko_spec::service::Service;
+use keiko_spec::{Env, Spec};
 
 /// The backup objects shared by the fleet, in the services' namespace: credentials,
 /// policy and the drill. Each database's job travels with its service instead

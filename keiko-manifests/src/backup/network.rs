@@ -4,11 +4,11 @@
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::network_policy::{dns_egress, port};
-use crate::spec::Spec;
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use keiko_spec::Spec;
 use std::collections::BTreeMap;
 
 /// The label every backup and drill pod carries.

@@ -8,8 +8,8 @@ use crate::crd::external_secrets::{
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::secrets::{REFRESH, STORE};
-use crate::spec::Spec;
 use k8s_openapi::api::core::v1::{EnvVar, SecretVolumeSource, Volume, VolumeMount};
+use keiko_spec::Spec;
 
 /// The Secret with the S3 credentials and the backup encryption key, in each namespace
 /// that runs backup jobs.

@@ -4,7 +4,7 @@
 use crate::crd::velero::{BackupTemplate, Schedule, ScheduleSpec};
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
-use crate::spec::Spec;
+use keiko_spec::Spec;
 
 /// Hours in the daily retention.
 fn hours(days: u32) -> String {

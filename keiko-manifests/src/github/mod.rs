@@ -10,8 +10,8 @@ pub mod workflow;
 pub use workflow::Workflow;
 
 use crate::output::{Files, RenderError, yaml_document};
-use crate::spec::security::Framework;
-use crate::spec::{Env, Spec};
+use keiko_spec::security::Framework;
+use keiko_spec::{Env, Spec};
 
 /// The runner image of every job.
 pub const RUNNER: &str = "ubuntu-24.04";

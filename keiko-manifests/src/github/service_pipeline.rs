@@ -11,7 +11,7 @@ use super::workflow::{
 };
 use super::{RUNNER, platform_repository, workflow_file};
 use crate::output::RenderError;
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The tag of every image: the full commit SHA.

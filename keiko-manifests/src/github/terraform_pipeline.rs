@@ -8,7 +8,7 @@ use super::RUNNER;
 use super::actions::SETUP_TERRAFORM;
 use super::steps;
 use super::workflow::{Access, BranchFilter, Concurrency, Job, Permissions, Step, Triggers, Vars, Workflow, vars};
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The Terraform release the workflows install (the one `versions.tf` requires).

@@ -2,8 +2,8 @@
 //! NetworkPolicies and Istio AuthorizationPolicies are both built from this list, so the
 //! network layer and the mesh layer cannot disagree.
 
-use crate::spec::Spec;
-use crate::spec::service::METRICS_PORT;
+use keiko_spec::Spec;
+use keiko_spec::service::METRICS_PORT;
 use std::collections::BTreeMap;
 
 /// Where a flow starts.
@@ -53,7 +53,7 @@ pub fn flows(spec: &Spec) -> Vec<Flow> {
             if let Some(port) =
                 spec.services().get(&call.service).and_then(|c| c.ports.iter().find(|p| p.name == call.port))
             {
-                let http = port.protocol != crate::spec::service::Protocol::Tcp;
+                let http = port.protocol != keiko_spec::service::Protocol::Tcp;
                 flows.push(Flow {
                     from: Peer::Workload(services(name)),
                     to: services(&call.service),
@@ -88,7 +88,7 @@ pub fn flows(spec: &Spec) -> Vec<Flow> {
     flows
 }
 
-fn scrape(spec: &Spec, flows: &mut Vec<Flow>, target: Workload, ports: &[crate::spec::service::Port]) {
+fn scrape(spec: &Spec, flows: &mut Vec<Flow>, target: Workload, ports: &[keiko_spec::service::Port]) {
     if monitoring_namespace(spec).is_none() {
         return;
     }

@@ -6,7 +6,6 @@ use super::meta::object_meta;
 use crate::crd::vpa::{
     ContainerPolicy, ResourcePolicy, UpdatePolicy, VerticalPodAutoscaler, VerticalPodAutoscalerSpec,
 };
-use crate::spec::service::{Autoscaling, Replicas};
 use k8s_openapi::api::autoscaling::v1::CrossVersionObjectReference;
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference as ScaleTarget, HPAScalingRules, HorizontalPodAutoscaler,
@@ -15,6 +14,7 @@ use k8s_openapi::api::autoscaling::v2::{
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::service::{Autoscaling, Replicas};
 use std::collections::BTreeMap;
 
 /// The workload an autoscaler acts on.

@@ -1,9 +1,9 @@
 //! A service's ConfigMap: its non-secret configuration for one environment.
 
 use super::meta::{fingerprint, object_meta};
-use crate::spec::Env;
-use crate::spec::service::Service;
 use k8s_openapi::api::core::v1::ConfigMap;
+use keiko_spec::Env;
+use keiko_spec::service::Service;
 use std::collections::BTreeMap;
 
 /// The ConfigMap name of a service.

@@ -2,11 +2,11 @@
 
 use super::labels;
 use super::meta::object_meta;
-use crate::spec::Env;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::Env;
 use std::collections::BTreeMap;
 
 /// Old ReplicaSets kept for `kubectl rollout undo` and ArgoCD history.

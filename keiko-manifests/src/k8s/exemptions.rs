@@ -4,8 +4,8 @@
 //! reason next to the object.
 
 use super::object::Object;
-use crate::spec::Spec;
-use crate::spec::security::{Exemption, Framework};
+use keiko_spec::Spec;
+use keiko_spec::security::{Exemption, Framework};
 use serde_json::{Map, Value};
 
 /// Annotates every object an exemption covers.

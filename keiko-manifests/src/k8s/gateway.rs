@@ -17,8 +17,8 @@ use crate::crd::istio::{
     AuthorizationPolicy, AuthorizationPolicySpec, Operation, PolicyTargetReference, RequestAuthentication,
     RequestAuthenticationSpec, Rule, RuleFrom, RuleTo, Source, WasmPlugin, WasmPluginSpec,
 };
-use crate::spec::security::WafMode;
-use crate::spec::{Env, Spec};
+use keiko_spec::security::WafMode;
+use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

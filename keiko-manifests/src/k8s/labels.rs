@@ -1,13 +1,12 @@
 //! The labels and annotations every object carries: the recommended
 //! `app.kubernetes.io/*` set plus team and cost center for ownership and billing.
 
-use crate::spec::Spec;
+use keiko_spec::Spec;
 use std::collections::BTreeMap;
 
 /// The label prefix for platform-specific labels.
 pub const PREFIX: &str = "keiko.io";
-/// The tool recorded in `app.kubernetes.io/managed-by`.
-pub const MANAGED_BY: &str = "keiko-generate";
+pub use keiko_model::generated::MANAGED_BY;
 
 /// Who a workload is and who owns it; the source of all its labels.
 #[derive(Debug, Clone, Copy)]

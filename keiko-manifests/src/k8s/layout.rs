@@ -6,7 +6,7 @@ use super::kustomize::{Image, Kustomization, Patch, Target};
 use super::object::Object;
 use super::{Component, patch};
 use crate::output::{Files, RenderError, yaml_document, yaml_fragment};
-use crate::spec::Env;
+use keiko_spec::Env;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};

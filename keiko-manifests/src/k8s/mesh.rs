@@ -9,7 +9,7 @@ use crate::crd::istio::{
     AuthorizationPolicy, AuthorizationPolicySpec, JwtRule, Mtls, Operation, PeerAuthentication, PeerAuthenticationSpec,
     RequestAuthentication, RequestAuthenticationSpec, Rule, RuleFrom, RuleTo, Source, WorkloadSelector,
 };
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// What each injected sidecar requests and may use: (CPU request, memory request, CPU

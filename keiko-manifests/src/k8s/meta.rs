@@ -36,7 +36,7 @@ pub fn quantities(
 }
 
 /// Requests and limits as the spec gives them.
-pub fn requirements(resources: &crate::spec::service::Resources) -> k8s_openapi::api::core::v1::ResourceRequirements {
+pub fn requirements(resources: &keiko_spec::service::Resources) -> k8s_openapi::api::core::v1::ResourceRequirements {
     let (requests, limits) = (&resources.requests, &resources.limits);
     k8s_openapi::api::core::v1::ResourceRequirements {
         requests: Some(quantities(&requests.cpu, &requests.memory)),

@@ -37,11 +37,12 @@ pub mod store_config;
 pub mod workload;
 
 pub use object::Object;
+pub use render::{Placed, indexes, one_component};
 
 use crate::output::RenderError;
-use crate::spec::service::Service;
-use crate::spec::stateful::StatefulComponent;
-use crate::spec::{Env, Spec};
+use keiko_spec::service::Service;
+use keiko_spec::stateful::StatefulComponent;
+use keiko_spec::{Env, Spec};
 
 /// The environment the base is rendered for: production, so that the base alone is
 /// the safest configuration and overlays only relax it.
@@ -88,7 +89,7 @@ pub fn components(spec: &Spec, env: Env) -> Result<Vec<Component>, RenderError> 
 /// [`components`] with the fleet's flows computed once by the caller, which renders
 /// several environments from the same spec.
 pub fn components_with(spec: &Spec, env: Env, flows: &access::Flows) -> Result<Vec<Component>, RenderError> {
-    render::in_parallel(&parts(spec), |part| component(spec, env, part, flows))
+    parts(spec).into_iter().map(|part| component(spec, env, part, flows)).collect()
 }
 
 /// A component of the fleet before it is rendered for an environment, so a renderer can
@@ -151,14 +152,4 @@ pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -
     };
     exemptions::annotate(spec, &mut objects);
     Ok(Component { name: part.name().to_owned(), image, objects })
-}
-
-/// Renders the base and every overlay into `files` under `k8s/`, handing the base
-/// objects to `gathered`: see [`render::render`].
-pub fn render(
-    spec: &Spec,
-    files: &mut crate::Files,
-    gathered: &mut crate::policy::Gathered,
-) -> Result<(), RenderError> {
-    render::render(spec, files, gathered)
 }

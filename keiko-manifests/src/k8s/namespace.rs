@@ -5,10 +5,10 @@
 use super::gateway::ROUTES_ALLOWED_LABEL;
 use super::labels;
 use super::security::POD_SECURITY_LEVEL;
-use crate::spec::Spec;
-use crate::spec::security::PodSecurityLevel;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_spec::Spec;
+use keiko_spec::security::PodSecurityLevel;
 use std::collections::BTreeMap;
 
 /// The Kubernetes version whose Pod Security Standard definitions are pinned, so a

@@ -5,13 +5,13 @@
 use super::access::{self, Flow, Peer, Workload};
 use super::labels;
 use super::meta::object_meta;
-use crate::spec::Spec;
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
     NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::Spec;
 use std::collections::BTreeMap;
 
 /// The label every namespace carries with its own name (set by the API server).

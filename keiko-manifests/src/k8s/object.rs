@@ -50,12 +50,6 @@ impl Object {
         format!("{}-{}.yaml", self.kind.to_ascii_lowercase(), self.name)
     }
 
-    /// The object as the policy engine sees it, written to `file` (one object per file).
-    pub fn into_subject(self, file: String) -> crate::policy::Subject {
-        let Object { kind, namespace, name, value, .. } = self;
-        crate::policy::Subject { file, document: 1, kind, namespace, name, value }
-    }
-
     /// The identity as `kind/namespace/name`.
     pub fn id(&self) -> String {
         format!("{}/{}/{}", self.kind, self.namespace, self.name)

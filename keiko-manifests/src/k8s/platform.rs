@@ -5,7 +5,7 @@
 use super::object::Object;
 use super::{gateway, mesh, namespace, network_policy, quota, secrets};
 use crate::output::RenderError;
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 
 /// Every object of the platform component in `env`.
 pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {

@@ -3,8 +3,6 @@
 
 use super::labels::{self, Identity};
 use super::{secrets, security};
-use crate::spec::service::{Health, Service};
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, Lifecycle,
     LifecycleHandler, ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
@@ -12,6 +10,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::service::{Health, Service};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The node label the Terraform node pools set; workloads select their pool by it.

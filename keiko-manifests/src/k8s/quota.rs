@@ -5,11 +5,11 @@
 
 use super::labels;
 use super::meta::object_meta;
-use crate::spec::service::{Resources, RolloutStrategy};
-use crate::spec::validate::quantity;
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::core::v1::{LimitRange, LimitRangeItem, LimitRangeSpec, ResourceQuota, ResourceQuotaSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use keiko_spec::service::{Resources, RolloutStrategy};
+use keiko_spec::validate::quantity;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// What an injected Istio sidecar requests and may use, per pod.

@@ -2,8 +2,8 @@
 //! granted rules and a RoleBinding to the service's own ServiceAccount.
 
 use super::meta::object_meta;
-use crate::spec::service::Service;
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use keiko_spec::service::Service;
 use std::collections::BTreeMap;
 
 /// The Role and RoleBinding of a service, or nothing when it needs no API access.

@@ -9,8 +9,8 @@ use crate::crd::gateway_api::{
 };
 use crate::crd::istio::{EnvoyConfigPatch, EnvoyFilter, EnvoyFilterSpec, EnvoyWorkloadSelector};
 use crate::output::RenderError;
-use crate::spec::service::{Protocol, Route, Service};
-use crate::spec::{Env, Spec};
+use keiko_spec::service::{Protocol, Route, Service};
+use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -9,9 +9,9 @@ use crate::crd::external_secrets::{
     ClusterSecretStore, ClusterSecretStoreSpec, ExternalSecret, ExternalSecretData, ExternalSecretSpec, Provider,
     RemoteRef, SecretKeyRef, StoreRef, Target, Template, VaultAuth, VaultProvider,
 };
-use crate::spec::service::Service;
-use crate::spec::{Env, Spec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_spec::service::Service;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The ClusterSecretStore every ExternalSecret reads from.
@@ -24,8 +24,7 @@ pub const REFRESH: &str = "1h";
 pub const SECRETS_DIR: &str = "/etc/keiko/secrets";
 /// Where a service's database settings are mounted.
 pub const DATABASE_DIR: &str = "/etc/keiko/database";
-/// The properties Terraform writes for each database (module `secrets`).
-pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "username", "password", "ca", "sslmode"];
+pub use keiko_model::secrets::DATABASE_PROPERTIES;
 
 /// The Secret holding a service's own secrets.
 pub fn secrets_name(service: &str) -> String {

@@ -3,9 +3,9 @@
 
 use super::labels;
 use super::meta::object_meta;
-use crate::spec::service::Port;
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::service::Port;
 use std::collections::BTreeMap;
 
 /// A ClusterIP Service named `name` selecting the pods of `workload`.

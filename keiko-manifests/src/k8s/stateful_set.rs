@@ -8,8 +8,6 @@ use super::meta::object_meta;
 use super::object::Object;
 use super::{pod, security, service};
 use crate::output::RenderError;
-use crate::spec::stateful::{Engine, StatefulComponent};
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
     ConfigMapVolumeSource, Container, EmptyDirVolumeSource, HTTPGetAction, PersistentVolumeClaim,
@@ -19,6 +17,8 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::stateful::{Engine, StatefulComponent};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The log-streaming sidecar's image, pinned.
@@ -80,7 +80,7 @@ pub fn objects(
         Object::new(&super::network_policy::workload(spec, &me, &flows, false, labels.clone()))?,
         Object::new(&super::mesh::authorization(spec, &me, &flows, labels.clone()))?,
     ];
-    if let Some(metrics) = store.ports.iter().find(|p| p.name == crate::spec::service::METRICS_PORT) {
+    if let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
         objects.push(Object::new(&super::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
     }
     if let Some(config) = super::store_config::config_map(name, store, labels.clone())? {
@@ -128,8 +128,8 @@ fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProf
     }
 }
 
-fn peer_ports(store: &StatefulComponent) -> Vec<crate::spec::service::Port> {
-    store.ports.iter().filter(|p| p.name != crate::spec::service::METRICS_PORT).cloned().collect()
+fn peer_ports(store: &StatefulComponent) -> Vec<keiko_spec::service::Port> {
+    store.ports.iter().filter(|p| p.name != keiko_spec::service::METRICS_PORT).cloned().collect()
 }
 
 /// Scratch space, logs, and the engine's configuration file when it has one.

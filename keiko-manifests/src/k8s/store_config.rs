@@ -4,8 +4,8 @@
 
 use super::meta::object_meta;
 use crate::output::RenderError;
-use crate::spec::stateful::{Engine, StatefulComponent};
 use k8s_openapi::api::core::v1::ConfigMap;
+use keiko_spec::stateful::{Engine, StatefulComponent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -41,7 +41,7 @@ pub fn config_map(
     labels: BTreeMap<String, String>,
 ) -> Result<Option<ConfigMap>, RenderError> {
     let Engine::Clickhouse = store.engine else { return Ok(None) };
-    let Some(metrics) = store.ports.iter().find(|p| p.name == crate::spec::service::METRICS_PORT) else {
+    let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) else {
         return Ok(None);
     };
     let config = ClickhouseConfig {

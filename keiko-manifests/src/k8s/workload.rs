@@ -7,8 +7,8 @@ use super::{
     config_map, deployment, labels, mesh, network_policy, pod, rbac, rollout, routes, secrets, service, service_account,
 };
 use crate::output::RenderError;
-use crate::spec::service::{METRICS_PORT, RolloutStrategy, Service};
-use crate::spec::{Env, Spec};
+use keiko_spec::service::{METRICS_PORT, RolloutStrategy, Service};
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The service's objects, in a fixed order.

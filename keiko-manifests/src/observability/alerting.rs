@@ -13,7 +13,7 @@ use crate::crd::prometheus::{
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::secrets::{REFRESH, STORE};
-use crate::spec::Spec;
+use keiko_spec::Spec;
 use std::collections::BTreeSet;
 
 /// The Secret holding the receivers' credentials.

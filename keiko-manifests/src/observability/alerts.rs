@@ -6,7 +6,7 @@ use super::slo::annotations;
 use crate::crd::prometheus::{PrometheusRule, PrometheusRuleSpec, Rule, RuleGroup};
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
-use crate::spec::Spec;
+use keiko_spec::Spec;
 use std::collections::BTreeMap;
 
 /// The longest time without a successful database backup before alerting: the 6-hour

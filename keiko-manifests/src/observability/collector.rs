@@ -10,7 +10,6 @@ use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::{pod, security};
 use crate::output::RenderError;
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
@@ -18,6 +17,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The agents' Service, which services send OTLP to.

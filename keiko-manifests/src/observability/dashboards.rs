@@ -6,8 +6,8 @@ use super::slo::{REQUEST_DURATION, error_ratio, latency_p95};
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::output::RenderError;
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::core::v1::ConfigMap;
+use keiko_spec::{Env, Spec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

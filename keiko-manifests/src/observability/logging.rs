@@ -5,7 +5,6 @@ use crate::crd::eck::{Elasticsearch, ElasticsearchRef, ElasticsearchSpec, Kibana
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::{pod, security};
-use crate::spec::{Env, Spec};
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
     Container, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, ResourceRequirements,
@@ -13,6 +12,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -13,7 +13,7 @@ pub mod slo;
 use crate::k8s::Object;
 use crate::k8s::access::monitoring_namespace;
 use crate::output::RenderError;
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 
 /// The objects of the observability component in `env`.
 pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {

@@ -7,13 +7,13 @@ use crate::k8s::access::monitoring_namespace;
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::namespace;
-use crate::spec::Spec;
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
     NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_spec::Spec;
 
 /// The label ECK puts on an Elasticsearch cluster's pods.
 const ES_CLUSTER_LABEL: &str = "elasticsearch.k8s.elastic.co/cluster-name";

@@ -8,7 +8,7 @@ use crate::crd::prometheus::{
 };
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
-use crate::spec::service::{METRICS_PORT, Service};
+use keiko_spec::service::{METRICS_PORT, Service};
 use std::collections::BTreeMap;
 
 /// The OpenTelemetry HTTP server duration histogram, as Prometheus names it.

@@ -1,8 +1,7 @@
 //! The rendered output: a map from relative path to file contents, and the
 //! serializers that every builder's objects go through.
 
-mod files;
 mod yaml;
 
-pub use files::{Files, RenderError};
+pub use keiko_model::files::{Files, RenderError};
 pub use yaml::{HEADER, json_document, yaml_document, yaml_fragment, yaml_stream};

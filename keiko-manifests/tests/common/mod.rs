@@ -2,8 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::spec::RawSpec;
-use keiko_manifests::spec::service::{Call, RolloutStrategy, Route};
+use keiko_spec::RawSpec;
+use keiko_spec::service::{Call, RolloutStrategy, Route};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,7 +19,7 @@ pub fn plans() -> impl Strategy<Value = Plan> {
 }
 
 pub fn fleet(plan: &Plan) -> RawSpec {
-    let base = keiko_manifests::load("keiko.yaml", KEIKO).unwrap();
+    let base = keiko_spec::load("keiko.yaml", KEIKO).unwrap();
     let mut raw = base.raw().clone();
     let template = raw.services["identity-service"].clone();
     let names: Vec<&String> = plan.keys().collect();
@@ -54,9 +54,9 @@ pub fn fleet(plan: &Plan) -> RawSpec {
 }
 
 /// The small fixture spec the builder snapshots use.
-pub fn fixture() -> keiko_manifests::Spec {
+pub fn fixture() -> keiko_spec::Spec {
     let text = include_str!("../fixtures/small.yaml");
-    keiko_manifests::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+    keiko_spec::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
 }
 
 /// A named snapshot in the repository's `snapshots/` folder.

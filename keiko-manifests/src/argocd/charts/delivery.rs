@@ -1,7 +1,7 @@
 //! Values of the delivery add-ons: ArgoCD, Argo Rollouts, cert-manager, External Secrets.
 
 use crate::argocd::values::{Placement, controller_replicas, system_pool};
-use crate::spec::Env;
+use keiko_spec::Env;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -5,7 +5,7 @@
 
 use crate::argocd::values::Toleration;
 use crate::observability::collector::{AGENT, OTLP_HTTP};
-use crate::spec::Spec;
+use keiko_spec::Spec;
 use serde::Serialize;
 
 /// `fluent-bit` chart values.

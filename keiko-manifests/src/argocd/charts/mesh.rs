@@ -2,7 +2,7 @@
 //! The public gateway is deployed by Istio from the Gateway API object, not by a chart.
 
 use crate::argocd::values::{Placement, controller_replicas, system_pool};
-use crate::spec::Env;
+use keiko_spec::Env;
 use serde::Serialize;
 
 /// `base` chart values.

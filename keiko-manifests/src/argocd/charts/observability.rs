@@ -1,7 +1,7 @@
 //! Values of the observability add-ons: kube-prometheus-stack, Jaeger, ECK, Fluent Bit.
 
 use crate::argocd::values::{Placement, system_pool};
-use crate::spec::Env;
+use keiko_spec::Env;
 use serde::Serialize;
 
 /// `kube-prometheus-stack` chart values.

@@ -1,7 +1,7 @@
 //! Values of the operations add-ons: Velero (cluster backups) and the VPA recommender.
 
 use crate::argocd::values::{Placement, system_pool};
-use crate::spec::{Env, Spec};
+use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -1,0 +1,75 @@
+//! Assembly, the last step before the writer: every builder's output laid out as one
+//! tree of files, with every rendered object handed to the checks as it is rendered,
+//! so `generate` never parses its own output back to check it.
+//!
+//! The Kubernetes layer renders one component at a time on every core; the object rules
+//! run on the same worker as each component is rendered, and only what the cluster
+//! rules need is kept. The small layers (schema, ArgoCD, workflows, Terraform) render
+//! on a thread of their own meanwhile, so no core waits on a sequential stage.
+
+use crate::cores::{beside, in_parallel};
+use keiko_manifests::k8s::{self, Placed, access::Flows};
+use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
+use keiko_policy::{Context, Gathered, Subject};
+use keiko_spec::Spec;
+
+/// Rendered files with what the checks gathered from their objects.
+pub type Assembled = (Files, Gathered);
+
+/// Every file of the platform but the policy report, with the objects the checks gathered.
+pub fn render(spec: &Spec) -> Result<Assembled, RenderError> {
+    let context = &Context::from_spec(spec);
+    let (others, k8s) = beside(|| small_layers(spec, context), || kubernetes(spec, context));
+    let ((mut files, mut gathered), (other_files, other_gathered)) = (k8s?, others?);
+    files.extend(other_files)?;
+    gathered.merge(other_gathered);
+    Ok((files, gathered))
+}
+
+/// `k8s/`: every component's base and overlays, then the overlay indexes.
+pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
+    let flows = &Flows::new(spec);
+    let parts = k8s::parts(spec);
+    let rendered = in_parallel(&parts, |part| {
+        let mut files = Files::new();
+        let placed = k8s::one_component(spec, *part, flows, &mut files)?;
+        let mut gathered = Gathered::default();
+        check(&mut gathered, placed, spec, context);
+        Ok::<_, RenderError>((files, gathered))
+    })?;
+    let (mut files, mut gathered) = (Files::new(), Gathered::default());
+    for (part_files, part_gathered) in rendered {
+        files.extend(part_files)?;
+        gathered.merge(part_gathered);
+    }
+    let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
+    let indexes = k8s::indexes(&names, &mut files)?;
+    check(&mut gathered, indexes, spec, context);
+    Ok((files, gathered))
+}
+
+/// The JSON Schema, `argocd/`, the workflows and `terraform/`.
+fn small_layers(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
+    let (mut files, mut gathered) = (Files::new(), Gathered::default());
+    schema_file::render(&mut files)?;
+    let (argocd_files, argocd_gathered) = gitops(spec, context)?;
+    files.extend(argocd_files)?;
+    gathered.merge(argocd_gathered);
+    github::render(spec, &mut files)?;
+    files.extend(keiko_hcl::render(spec)?)?;
+    Ok((files, gathered))
+}
+
+/// `argocd/`: every environment's AppProjects and Applications.
+pub fn gitops(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
+    let mut files = Files::new();
+    let mut gathered = Gathered::default();
+    let applications = argocd::render(spec, &mut files)?;
+    check(&mut gathered, applications, spec, context);
+    Ok((files, gathered))
+}
+
+/// Hands rendered objects to the object rules.
+fn check(gathered: &mut Gathered, placed: Vec<Placed>, spec: &Spec, context: &Context) {
+    gathered.add(placed.into_iter().map(Subject::placed).collect(), context, &spec.security().exemptions);
+}

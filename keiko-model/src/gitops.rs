@@ -1,0 +1,19 @@
+//! The names ArgoCD's bootstrap (Terraform's argocd-bootstrap module) and the GitOps
+//! layer (the AppProjects and Applications under `argocd/<env>/`) must agree on.
+
+/// The namespace ArgoCD runs in and keeps its Applications.
+pub const NAMESPACE: &str = "argocd";
+
+/// The in-cluster API server: each environment's ArgoCD manages its own cluster.
+/// ArgoCD's name for the cluster it runs in (argo-cd docs, "Declarative Setup", clusters).
+pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+
+/// The root Application's name; Terraform's argocd-bootstrap module creates it.
+pub const ROOT_APPLICATION: &str = "keiko-root";
+
+/// The AppProject of the root Application, created with it by Terraform.
+pub const ROOT_PROJECT: &str = "keiko-root";
+
+/// The finalizer that makes ArgoCD delete an Application's resources with it
+/// (cascading deletion; argo-cd docs, "App Deletion").
+pub const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";

@@ -1,0 +1,15 @@
+//! The platform model, the second layer: what every builder shares, read from the
+//! validated spec and from the outside world, so no builder keeps a fact of its own.
+//!
+//! [`files`] is the tree every builder renders into; [`generated`] holds the
+//! conventions of every generated file; [`gitops`] the names the GitOps bootstrap and
+//! the ArgoCD layer agree on; [`secrets`] what the secret store holds for the cluster
+//! to read. Each constant that describes an upstream component says where the fact
+//! comes from.
+
+pub mod files;
+pub mod generated;
+pub mod gitops;
+pub mod secrets;
+
+pub use files::{Files, RenderError};

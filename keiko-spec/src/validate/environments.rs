@@ -1,0 +1,184 @@
+//! Rules for the platform settings, environments, node pools and backups.
+
+use super::{Checks, names};
+use crate::document::RawSpec;
+use crate::env::Env;
+use crate::error::SpecPath;
+use crate::platform::{NodePool, Postgres};
+
+/// The longest gap allowed between two database backups (recovery point objective).
+const MAX_BACKUP_GAP_MINUTES: u32 = 6 * 60;
+
+pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
+    platform(raw, checks);
+    for (env, environment) in raw.environments.iter() {
+        let path = SpecPath::root().key("environments").key(env.name());
+        checks.dns_label(&path.key("cluster"), &environment.cluster);
+        checks.require(names::is_host_name(&environment.domain), &path.key("domain"), || {
+            format!(
+                "`{}` is not a host name: use lowercase DNS labels joined by dots, such as dev.keiko.example",
+                environment.domain
+            )
+        });
+        checks.require(is_region(&environment.region), &path.key("region"), || {
+            format!(
+                "`{}` is not an OVHcloud region: use upper-case letters and digits such as GRA or GRA9",
+                environment.region
+            )
+        });
+        checks.require(is_branch(&environment.branch), &path.key("branch"), || {
+            format!("`{}` is not a valid Git branch name", environment.branch)
+        });
+        checks.require(is_bucket(&environment.state_bucket), &path.key("state_bucket"), || {
+            format!(
+                "`{}` is not a valid bucket name: use 3-63 lowercase letters, digits and '-'",
+                environment.state_bucket
+            )
+        });
+        node_pool(checks, &path.key("node_pools").key("system"), &environment.node_pools.system);
+        node_pool(checks, &path.key("node_pools").key("applications"), &environment.node_pools.applications);
+        let kube_region = environment.mks_region();
+        checks.require(
+            is_region(&kube_region) && kube_region.starts_with(environment.region.as_str()),
+            &path.key("kubernetes_region"),
+            || {
+                format!(
+                    "`{kube_region}` must be a datacenter of region {} such as {}11",
+                    environment.region, environment.region
+                )
+            },
+        );
+        postgres(checks, &path.key("postgres"), &environment.postgres);
+    }
+    distinct_per_environment(raw, checks);
+    backups(raw, checks);
+}
+
+fn platform(raw: &RawSpec, checks: &mut Checks) {
+    let path = SpecPath::root().key("platform");
+    let platform = &raw.platform;
+    checks.dns_label(&path.key("name"), &platform.name);
+    checks.dns_label(&path.key("organization"), &platform.organization);
+    checks.dns_label(&path.key("namespace"), &platform.namespace);
+    checks.require(platform.repository.starts_with("https://"), &path.key("repository"), || {
+        format!("`{}` must be an https:// Git URL", platform.repository)
+    });
+    let host = platform.registry.split('/').next().unwrap_or_default();
+    checks.require(names::is_host_name(host) && !platform.registry.contains("://"), &path.key("registry"), || {
+        format!(
+            "`{}` must be a registry host and path without scheme, such as registry.example/team",
+            platform.registry
+        )
+    });
+    checks.require(platform.kubernetes_version == "1.35", &path.key("kubernetes_version"), || {
+        format!("`{}` is not supported: the manifests are built against Kubernetes 1.35", platform.kubernetes_version)
+    });
+}
+
+fn node_pool(checks: &mut Checks, path: &SpecPath, pool: &NodePool) {
+    checks.require(is_flavor(&pool.flavor), &path.key("flavor"), || {
+        format!("`{}` is not an OVHcloud flavor name such as b2-7 or c3-16", pool.flavor)
+    });
+    checks.require(pool.min_nodes >= 1, &path.key("min_nodes"), || "must be at least 1".into());
+    checks.require(
+        pool.min_nodes <= pool.desired_nodes && pool.desired_nodes <= pool.max_nodes,
+        &path.key("desired_nodes"),
+        || {
+            format!(
+                "must lie within min_nodes..=max_nodes ({}..={}), got {}",
+                pool.min_nodes, pool.max_nodes, pool.desired_nodes
+            )
+        },
+    );
+}
+
+/// The managed PostgreSQL plans OVHcloud offers.
+const POSTGRES_PLANS: [&str; 3] = ["essential", "business", "enterprise"];
+
+fn postgres(checks: &mut Checks, path: &SpecPath, postgres: &Postgres) {
+    let version_ok = matches!(postgres.version.parse::<u32>(), Ok(13..=18));
+    checks.require(version_ok, &path.key("version"), || {
+        format!("`{}` is not a supported PostgreSQL major version: use 13 to 18, such as \"17\"", postgres.version)
+    });
+    checks.require(POSTGRES_PLANS.contains(&postgres.plan.as_str()), &path.key("plan"), || {
+        format!("`{}` is not a PostgreSQL plan: use one of {}", postgres.plan, POSTGRES_PLANS.join(", "))
+    });
+    checks.require(is_flavor(&postgres.flavor), &path.key("flavor"), || {
+        format!("`{}` is not a database flavor name such as db1-4", postgres.flavor)
+    });
+}
+
+/// Reads one text field of an environment.
+type Field = fn(&crate::platform::Environment) -> &str;
+
+/// Clusters, branches, domains and state buckets must not be shared between environments.
+fn distinct_per_environment(raw: &RawSpec, checks: &mut Checks) {
+    let fields: [(&str, Field); 4] = [
+        ("cluster", |e| &e.cluster),
+        ("branch", |e| &e.branch),
+        ("domain", |e| &e.domain),
+        ("state_bucket", |e| &e.state_bucket),
+    ];
+    for (field, get) in fields {
+        for (index, env) in Env::ALL.into_iter().enumerate() {
+            let value = get(raw.environments.get(env));
+            let earlier = Env::ALL[..index].iter().find(|other| get(raw.environments.get(**other)) == value);
+            if let Some(other) = earlier {
+                let path = SpecPath::root().key("environments").key(env.name()).key(field);
+                checks.require(false, &path, || {
+                    format!("`{value}` is already the {field} of {other}: each environment needs its own")
+                });
+            }
+        }
+    }
+}
+
+fn backups(raw: &RawSpec, checks: &mut Checks) {
+    let path = SpecPath::root().key("backups");
+    let backups = &raw.backups;
+    if let Some(cron) = checks.cron(&path.key("database_schedule"), &backups.database_schedule) {
+        let gap = cron.max_gap_minutes();
+        checks.require(gap.is_some_and(|g| g <= MAX_BACKUP_GAP_MINUTES), &path.key("database_schedule"), || {
+            format!(
+                "backups must run at least every 6 hours; `{}` leaves gaps of up to {} minutes",
+                backups.database_schedule,
+                gap.unwrap_or(0)
+            )
+        });
+    }
+    checks.cron(&path.key("drill_schedule"), &backups.drill_schedule);
+    checks.require(backups.daily_retention_days >= 30, &path.key("daily_retention_days"), || {
+        "must be at least 30 days".into()
+    });
+    checks.require(backups.weekly_retention_days >= 365, &path.key("weekly_retention_days"), || {
+        "must be at least 365 days".into()
+    });
+    checks.require(is_bucket(&format!("{}-prod", backups.bucket_prefix)), &path.key("bucket_prefix"), || {
+        format!("`{}` does not make valid bucket names: use lowercase letters, digits and '-'", backups.bucket_prefix)
+    });
+}
+
+fn is_region(region: &str) -> bool {
+    (2..=8).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn is_branch(branch: &str) -> bool {
+    !branch.is_empty()
+        && !branch.starts_with(['-', '/'])
+        && !branch.ends_with(['/', '.'])
+        && !branch.contains("..")
+        && branch.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+}
+
+fn is_bucket(name: &str) -> bool {
+    (3..=63).contains(&name.len()) && names::is_dns_label(name)
+}
+
+fn is_flavor(flavor: &str) -> bool {
+    flavor.split_once('-').is_some_and(|(family, size)| {
+        !family.is_empty()
+            && family.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && !size.is_empty()
+            && size.bytes().all(|b| b.is_ascii_digit())
+    })
+}
