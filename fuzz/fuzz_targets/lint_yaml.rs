@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use keiko_policy::{self, yaml_input};
+use keiko_policy::{self as policy, yaml_input};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
