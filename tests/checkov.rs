@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::k8s::components;
+use keiko_manifests::components::components;
 use keiko_manifests::output::yaml_document;
 use keiko_spec::Env;
 use serde_json::Value;

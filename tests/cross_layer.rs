@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hcl::{Block, Body, Expression, ObjectKey};
-use keiko_manifests::k8s::{components, pod::NODE_POOL_LABEL};
+use keiko_manifests::components::components;
+use keiko_manifests::k8s::pod::NODE_POOL_LABEL;
 use keiko_spec::{Env, Spec};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

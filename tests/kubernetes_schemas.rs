@@ -14,7 +14,7 @@
 mod common;
 
 use common::{repo, skipped_without};
-use keiko_manifests::k8s::components;
+use keiko_manifests::components::components;
 use keiko_manifests::output::yaml_document;
 use keiko_spec::Env;
 use serde_json::{Value, json};

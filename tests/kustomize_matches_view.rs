@@ -3,7 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::k8s::{components, layout};
+use keiko_manifests::components::components;
+use keiko_manifests::layout;
 use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeMap;

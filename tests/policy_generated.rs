@@ -168,7 +168,7 @@ fn keiko_rule_exemptions_are_annotated_on_the_objects_they_cover() {
         framework: Default::default(),
     });
     let spec = keiko_spec::validate(raw).unwrap();
-    let objects: Vec<_> = keiko_manifests::k8s::components(&spec, keiko_spec::Env::Production)
+    let objects: Vec<_> = keiko_manifests::components::components(&spec, keiko_spec::Env::Production)
         .unwrap()
         .into_iter()
         .flat_map(|c| c.objects)

@@ -87,17 +87,17 @@ fn render_terraform(bencher: divan::Bencher, n: usize) {
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn components_one_env(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
-    bencher.bench(|| keiko_manifests::k8s::components(divan::black_box(&spec), Env::Dev).unwrap());
+    bencher.bench(|| keiko_manifests::components::components(divan::black_box(&spec), Env::Dev).unwrap());
 }
 
 /// Writing the base: one YAML file per object of the production view.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn layout_base(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
-    let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
+    let base = keiko_manifests::components::components(&spec, Env::Production).unwrap();
     bencher.bench(|| {
         let mut files = Files::new();
-        keiko_manifests::k8s::layout::base(divan::black_box(&base), &mut files).unwrap();
+        keiko_manifests::layout::base(divan::black_box(&base), &mut files).unwrap();
         files
     });
 }
@@ -106,11 +106,11 @@ fn layout_base(bencher: divan::Bencher, n: usize) {
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn layout_overlay(bencher: divan::Bencher, n: usize) {
     let spec = spec(n);
-    let base = keiko_manifests::k8s::components(&spec, Env::Production).unwrap();
-    let view = keiko_manifests::k8s::components(&spec, Env::Dev).unwrap();
+    let base = keiko_manifests::components::components(&spec, Env::Production).unwrap();
+    let view = keiko_manifests::components::components(&spec, Env::Dev).unwrap();
     bencher.bench(|| {
         let mut files = Files::new();
-        keiko_manifests::k8s::layout::overlay(Env::Dev, divan::black_box(&base), &view, &mut files).unwrap();
+        keiko_manifests::layout::overlay(Env::Dev, divan::black_box(&base), &view, &mut files).unwrap();
         files
     });
 }

@@ -8,7 +8,8 @@
 //! on a thread of their own meanwhile, so no core waits on a sequential stage.
 
 use crate::cores::{beside, in_parallel};
-use keiko_manifests::k8s::{self, Placed, access::Flows};
+use keiko_manifests::components::{self, render::Placed};
+use keiko_manifests::k8s::access::Flows;
 use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
 use keiko_policy::{Context, Gathered, Subject};
 use keiko_spec::Spec;
@@ -29,10 +30,10 @@ pub fn render(spec: &Spec) -> Result<Assembled, RenderError> {
 /// `k8s/`: every component's base and overlays, then the overlay indexes.
 pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
     let flows = &Flows::new(spec);
-    let parts = k8s::parts(spec);
+    let parts = components::parts(spec);
     let rendered = in_parallel(&parts, |part| {
         let mut files = Files::new();
-        let placed = k8s::one_component(spec, *part, flows, &mut files)?;
+        let placed = components::render::one_component(spec, *part, flows, &mut files)?;
         let mut gathered = Gathered::default();
         check(&mut gathered, placed, spec, context);
         Ok::<_, RenderError>((files, gathered))
@@ -43,7 +44,7 @@ pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderErr
         gathered.merge(part_gathered);
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
-    let indexes = k8s::indexes(&names, &mut files)?;
+    let indexes = components::render::indexes(&names, &mut files)?;
     check(&mut gathered, indexes, spec, context);
     Ok((files, gathered))
 }

@@ -6,9 +6,11 @@
 
 pub mod argocd;
 pub mod backup;
+pub mod components;
 pub mod crd;
 pub mod github;
 pub mod k8s;
+pub mod layout;
 pub mod observability;
 pub mod output;
 pub mod schema_file;

@@ -7,7 +7,7 @@
 
 mod common;
 
-use keiko_manifests::k8s::components;
+use keiko_manifests::components::components;
 use keiko_spec::validate;
 use keiko_spec::{Env, Spec};
 use proptest::prelude::*;

@@ -128,7 +128,7 @@ fn workflow_exemptions_become_checkov_skip_comments_in_the_pipelines_they_name()
         let terraform = path.contains("/terraform-");
         assert_eq!(text.contains("checkov:skip"), !terraform, "{path}");
     }
-    let kubernetes = keiko_manifests::k8s::components(&spec, Env::Dev).unwrap();
+    let kubernetes = keiko_manifests::components::components(&spec, Env::Dev).unwrap();
     let annotated = kubernetes.iter().flat_map(|c| &c.objects).filter(|o| o.value.to_string().contains("CKV_GHA_7"));
     assert_eq!(annotated.count(), 0, "workflow exemptions are not written on Kubernetes objects");
 }

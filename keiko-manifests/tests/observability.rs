@@ -6,7 +6,8 @@
 
 mod common;
 
-use keiko_manifests::k8s::{Object, components};
+use keiko_manifests::components::components;
+use keiko_manifests::k8s::Object;
 use keiko_manifests::observability::collector_config::Config;
 use keiko_manifests::observability::dashboards::Dashboard;
 use keiko_spec::validate::cron;

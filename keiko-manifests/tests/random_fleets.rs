@@ -4,7 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keiko_manifests::k8s::{BASE_ENV, components, patch};
+use keiko_manifests::components::components;
+use keiko_manifests::k8s::{BASE_ENV, patch};
 use keiko_spec::Env;
 use keiko_spec::validate;
 use proptest::prelude::*;

@@ -17,3 +17,20 @@ pub const ROOT_PROJECT: &str = "keiko-root";
 /// The finalizer that makes ArgoCD delete an Application's resources with it
 /// (cascading deletion; argo-cd docs, "App Deletion").
 pub const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
+
+/// The order in which ArgoCD syncs the Applications of the root Application: lower
+/// waves first, each wave healthy before the next starts (argo-cd docs, "Sync Phases
+/// and Waves"). Add-ons take their wave from the spec (`addons.<name>.wave`).
+pub mod waves {
+    /// The AppProjects: before any Application that belongs to them.
+    pub const PROJECTS: i32 = -100;
+    /// The platform component (namespaces and their policies): after the add-ons that
+    /// bring CRDs, before workloads.
+    pub const PLATFORM: i32 = -3;
+    /// The gateway: once the namespaces exist.
+    pub const GATEWAY: i32 = -2;
+    /// Stateful stores: before the services that use them.
+    pub const STORES: i32 = -2;
+    /// Services.
+    pub const SERVICES: i32 = 0;
+}

@@ -4,12 +4,13 @@
 //! [`files`] is the tree every builder renders into; [`generated`] holds the
 //! conventions of every generated file; [`gitops`] the names the GitOps bootstrap and
 //! the ArgoCD layer agree on; [`secrets`] what the secret store holds for the cluster
-//! to read. Each constant that describes an upstream component says where the fact
+//! to read; [`telemetry`] where every workload sends its telemetry. Each constant that describes an upstream component says where the fact
 //! comes from.
 
 pub mod files;
 pub mod generated;
 pub mod gitops;
 pub mod secrets;
+pub mod telemetry;
 
 pub use files::{Files, RenderError};

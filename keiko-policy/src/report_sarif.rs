@@ -116,6 +116,13 @@ pub struct Suppression {
     pub justification: String,
 }
 
+impl Report {
+    /// The report as a SARIF 2.1.0 log (exempted findings carry a suppression).
+    pub fn sarif(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&log(self))
+    }
+}
+
 /// The SARIF log of `report`.
 pub fn log(report: &Report) -> Log {
     let rules = rules()

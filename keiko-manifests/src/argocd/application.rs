@@ -1,46 +1,28 @@
 //! Child Applications: one per Keiko component overlay and one per add-on chart.
 
-use super::{IN_CLUSTER, NAMESPACE, project, values};
+use super::{IN_CLUSTER, NAMESPACE, annotations, project, values};
 use crate::crd::argocd::{
     Application, ApplicationDestination, ApplicationSource, ApplicationSourceHelm, ApplicationSpec, Backoff,
     ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
 };
-use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels, layout};
+use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels};
+use crate::layout;
 use crate::output::RenderError;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use keiko_model::gitops::FINALIZER;
+use keiko_model::gitops::{FINALIZER, waves};
 use keiko_spec::addon::Addon;
 use keiko_spec::platform::SyncMode;
 use keiko_spec::{Env, Spec};
-use std::collections::BTreeMap;
-/// Sync wave of the platform component (namespaces and their policies): after the
-/// add-ons that bring CRDs, before workloads.
-const PLATFORM_WAVE: i32 = -3;
-/// Sync wave of the gateway: once the namespaces exist.
-const GATEWAY_WAVE: i32 = -2;
-/// Sync wave of stateful stores: before the services that use them.
-const STORES_WAVE: i32 = -2;
-/// Sync wave of services.
-const SERVICES_WAVE: i32 = 0;
 /// Sync history kept per application for `argocd app rollback`.
 const HISTORY: i64 = 10;
-
-/// The sync-wave annotation plus server-side diff, so fields the API server defaults
-/// never leave an application permanently OutOfSync.
-pub fn wave(wave: i32) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("argocd.argoproj.io/sync-wave".to_owned(), wave.to_string()),
-        ("argocd.argoproj.io/compare-options".to_owned(), "ServerSideDiff=true".to_owned()),
-    ])
-}
 
 /// The Application of one component's overlay in `env`.
 pub fn component(spec: &Spec, env: Env, name: &str) -> Application {
     let wave = match name {
-        PLATFORM => PLATFORM_WAVE,
-        GATEWAY => GATEWAY_WAVE,
-        name if spec.stateful().contains_key(name) => STORES_WAVE,
-        _ => SERVICES_WAVE,
+        PLATFORM => waves::PLATFORM,
+        GATEWAY => waves::GATEWAY,
+        name if spec.stateful().contains_key(name) => waves::STORES,
+        _ => waves::SERVICES,
     };
     let namespace = match spec.stateful().get(name) {
         Some(store) => store.namespace.as_str(),
@@ -89,7 +71,7 @@ fn application(
             name: Some(name.to_owned()),
             namespace: Some(NAMESPACE.to_owned()),
             labels: Some(labels::platform(spec, name)),
-            annotations: Some(self::wave(wave)),
+            annotations: Some(annotations::wave(wave)),
             finalizers: Some(vec![FINALIZER.to_owned()]),
             ..Default::default()
         },

@@ -1,13 +1,15 @@
 //! The GitOps layer: per environment, the AppProjects and the child Applications
 //! that the root Application (installed by Terraform) syncs from `argocd/<env>/`.
 
+pub mod annotations;
 pub mod application;
 pub mod charts;
 pub mod project;
 pub mod values;
 
+use crate::components::{self, render::Placed};
+use crate::k8s::Object;
 use crate::k8s::kustomize::Kustomization;
-use crate::k8s::{self, Object, Placed};
 use crate::output::{Files, RenderError, yaml_document};
 use keiko_spec::{Env, Spec};
 
@@ -26,7 +28,7 @@ pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
     }
     // Only the components' names matter here: rendering their objects would cost as
     // much as the Kubernetes layer itself.
-    for part in k8s::parts(spec) {
+    for part in components::parts(spec) {
         objects.push(Object::new(&application::component(spec, env, part.name()))?);
     }
     Ok(objects)

@@ -14,9 +14,6 @@ pub const PLATFORM: &str = "keiko-platform";
 /// The project of the Keiko services and stores (this repository's overlays).
 pub const SERVICES: &str = "keiko-services";
 
-/// Sync wave of the projects: before any application that belongs to them.
-pub const WAVE: i32 = -100;
-
 /// Add-ons come from their chart repositories only and may install cluster-wide
 /// machinery (CRDs, webhooks, cluster roles) in their own namespaces.
 pub fn platform(spec: &Spec) -> AppProject {
@@ -119,7 +116,7 @@ fn project(
             name: Some(name.to_owned()),
             namespace: Some(NAMESPACE.to_owned()),
             labels: Some(labels::platform(spec, name)),
-            annotations: Some(super::application::wave(WAVE)),
+            annotations: Some(super::annotations::wave(keiko_model::gitops::waves::PROJECTS)),
             ..Default::default()
         },
         spec: AppProjectSpec {

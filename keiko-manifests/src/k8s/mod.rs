@@ -1,10 +1,7 @@
-//! The Kubernetes layer: typed objects for every service and store, laid out as a
-//! Kustomize base plus one overlay per environment.
-//!
-//! [`components`] is the fully rendered view of one environment. The base is that
-//! view for [`BASE_ENV`]; each overlay holds the JSON Patches and image overrides that
-//! turn the base into its environment, computed by diffing the two views, so that
-//! `kubectl kustomize` of an overlay reproduces the view exactly.
+//! Kubernetes objects as typed values: pods, services, policies, the mesh, the
+//! gateway, the namespaces and what they enforce, and the Kustomize files they are laid
+//! out in. The components built from them are in [`crate::components`]; how they are
+//! laid out as a base and overlays in [`crate::layout`].
 
 pub mod access;
 pub mod autoscaling;
@@ -14,7 +11,6 @@ pub mod exemptions;
 pub mod gateway;
 pub mod kustomize;
 pub mod labels;
-pub mod layout;
 pub mod mesh;
 pub mod meta;
 pub mod namespace;
@@ -25,51 +21,20 @@ pub mod platform;
 pub mod pod;
 pub mod quota;
 pub mod rbac;
-pub mod render;
 pub mod rollout;
 pub mod routes;
 pub mod secrets;
 pub mod security;
 pub mod service;
 pub mod service_account;
-pub mod stateful_set;
-pub mod store_config;
-pub mod workload;
 
 pub use object::Object;
-pub use render::{Placed, indexes, one_component};
 
-use crate::output::RenderError;
-use keiko_spec::service::Service;
-use keiko_spec::stateful::StatefulComponent;
-use keiko_spec::{Env, Spec};
+use keiko_spec::Env;
 
 /// The environment the base is rendered for: production, so that the base alone is
 /// the safest configuration and overlays only relax it.
 pub const BASE_ENV: Env = Env::Production;
-
-/// A group of objects deployed and patched together: one service, one store, or the
-/// namespaces.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Component {
-    /// The directory name (`learning-service`, `clickhouse`, `namespaces`).
-    pub name: String,
-    /// The image whose tag the overlay sets, for services.
-    pub image: Option<ImageRef>,
-    /// The objects, in a fixed order.
-    pub objects: Vec<Object>,
-}
-
-/// A service image in one environment.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageRef {
-    /// The image name without tag (`registry/.../identity-service`).
-    pub name: String,
-    /// The full reference in this environment.
-    pub reference: String,
-    /// The tag or `sha256:` digest in this environment.
-    pub tag: String,
-}
 
 /// The component holding the namespaces and what they enforce.
 pub const PLATFORM: &str = "platform";
@@ -80,76 +45,3 @@ pub const OBSERVABILITY: &str = "observability";
 /// The component holding backup credentials and policy and the disaster-recovery drill
 /// (each database's backup job is in its service's component).
 pub const BACKUPS: &str = "backups";
-
-/// Every component of `env`: the platform, the gateway, services, then stateful stores.
-pub fn components(spec: &Spec, env: Env) -> Result<Vec<Component>, RenderError> {
-    components_with(spec, env, &access::Flows::new(spec))
-}
-
-/// [`components`] with the fleet's flows computed once by the caller, which renders
-/// several environments from the same spec.
-pub fn components_with(spec: &Spec, env: Env, flows: &access::Flows) -> Result<Vec<Component>, RenderError> {
-    parts(spec).into_iter().map(|part| component(spec, env, part, flows)).collect()
-}
-
-/// A component of the fleet before it is rendered for an environment, so a renderer can
-/// build, write and drop one component at a time.
-#[derive(Debug, Clone, Copy)]
-pub enum Part<'a> {
-    /// The namespaces and what they enforce ([`PLATFORM`]).
-    Platform,
-    /// The public gateway ([`GATEWAY`]).
-    Gateway,
-    /// Telemetry, logs and alerting ([`OBSERVABILITY`]).
-    Observability,
-    /// Backup credentials, policy and the drill ([`BACKUPS`]).
-    Backups,
-    /// A service, by name.
-    Service(&'a str, &'a Service),
-    /// A stateful store, by name.
-    Store(&'a str, &'a StatefulComponent),
-}
-
-impl Part<'_> {
-    /// The component's directory name.
-    pub fn name(&self) -> &str {
-        match self {
-            Part::Platform => PLATFORM,
-            Part::Gateway => GATEWAY,
-            Part::Observability => OBSERVABILITY,
-            Part::Backups => BACKUPS,
-            Part::Service(name, _) | Part::Store(name, _) => name,
-        }
-    }
-}
-
-/// Every component of the fleet in output order: the fixed ones, services, then stores.
-pub fn parts(spec: &Spec) -> Vec<Part<'_>> {
-    let mut parts = vec![Part::Platform, Part::Gateway, Part::Observability, Part::Backups];
-    parts.extend(spec.services().iter().map(|(name, svc)| Part::Service(name, svc)));
-    parts.extend(spec.stateful().iter().map(|(name, store)| Part::Store(name, store)));
-    parts
-}
-
-/// One component rendered for `env`, with its policy exemptions annotated.
-pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -> Result<Component, RenderError> {
-    let (image, mut objects) = match part {
-        Part::Platform => (None, platform::objects(spec, env)?),
-        Part::Gateway => (None, gateway::objects(spec, env)?),
-        Part::Observability => (None, crate::observability::objects(spec, env)?),
-        Part::Backups => (None, crate::backup::objects(spec, env)?),
-        Part::Service(name, svc) => {
-            let image = ImageRef {
-                name: pod::image_name(spec, svc),
-                reference: pod::image(spec, svc, env),
-                tag: svc.image.tags.get(env).clone(),
-            };
-            let mut objects = workload::objects(spec, name, svc, env, flows)?;
-            objects.extend(crate::backup::service_objects(spec, env, name, svc)?);
-            (Some(image), objects)
-        }
-        Part::Store(name, store) => (None, stateful_set::objects(spec, name, store, env, flows)?),
-    };
-    exemptions::annotate(spec, &mut objects);
-    Ok(Component { name: part.name().to_owned(), image, objects })
-}

@@ -131,8 +131,8 @@ pub fn dns_egress() -> NetworkPolicyEgressRule {
 /// when there is one.
 fn platform_egress(spec: &Spec, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
     let mut rules = vec![dns_egress()];
-    let collector = pods_in(&spec.observability().namespace, labels::selector(crate::observability::collector::AGENT));
-    let otlp = [crate::observability::collector::OTLP_GRPC, crate::observability::collector::OTLP_HTTP];
+    let collector = pods_in(&spec.observability().namespace, labels::selector(keiko_model::telemetry::AGENT));
+    let otlp = [keiko_model::telemetry::OTLP_GRPC, keiko_model::telemetry::OTLP_HTTP];
     rules.push(NetworkPolicyEgressRule {
         to: Some(vec![collector]),
         ports: Some(otlp.iter().map(|p| port("TCP", i32::from(*p))).collect()),

@@ -163,7 +163,7 @@ fn telemetry_variables(spec: &Spec, name: &str, service: &Service, env: Env) -> 
     vec![
         pod_name,
         variable("OTEL_SERVICE_NAME", name.to_owned()),
-        variable("OTEL_EXPORTER_OTLP_ENDPOINT", crate::observability::collector::agent_endpoint(spec)),
+        variable("OTEL_EXPORTER_OTLP_ENDPOINT", keiko_model::telemetry::agent_endpoint(spec)),
         variable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
         variable("OTEL_RESOURCE_ATTRIBUTES", attributes),
     ]

@@ -20,24 +20,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
-/// The agents' Service, which services send OTLP to.
-pub const AGENT: &str = "otel-agent";
-/// The gateway.
-pub const GATEWAY: &str = "otel-gateway";
-/// OTLP/gRPC.
-pub const OTLP_GRPC: u16 = 4317;
-/// OTLP/HTTP.
-pub const OTLP_HTTP: u16 = 4318;
-/// The gateway's Prometheus endpoint.
-pub const METRICS: u16 = 8889;
+pub use keiko_model::telemetry::{AGENT, GATEWAY, METRICS, OTLP_GRPC, OTLP_HTTP, agent_endpoint};
 /// The collector's health check port.
 const HEALTH: u16 = 13133;
 const CONFIG_PATH: &str = "/etc/otelcol";
-
-/// The OTLP endpoint services export to.
-pub fn agent_endpoint(spec: &Spec) -> String {
-    format!("http://{AGENT}.{}.svc:{OTLP_GRPC}", spec.observability().namespace)
-}
 
 fn listen(port: u16) -> Listen {
     Listen { endpoint: format!("0.0.0.0:{port}") }

@@ -6,8 +6,10 @@
 //! assembly (the `generate` crate) shares the components out to the cores and hands
 //! what [`one_component`] returns to the checks.
 
-use super::access::Flows;
-use super::{BASE_ENV, Object, Part, component, layout};
+use super::{Part, component};
+use crate::k8s::access::Flows;
+use crate::k8s::{BASE_ENV, Object};
+use crate::layout;
 use crate::output::{Files, RenderError};
 use keiko_spec::{Env, Spec};
 

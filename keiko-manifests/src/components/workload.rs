@@ -1,9 +1,9 @@
 //! Every object of one service in one environment.
 
-use super::access::{self, Workload};
-use super::autoscaling::{self, Target};
-use super::object::Object;
-use super::{
+use crate::k8s::access::{self, Workload};
+use crate::k8s::autoscaling::{self, Target};
+use crate::k8s::object::Object;
+use crate::k8s::{
     config_map, deployment, labels, mesh, network_policy, pod, rbac, rollout, routes, secrets, service, service_account,
 };
 use crate::output::RenderError;

@@ -2,11 +2,11 @@
 //! storage class, headless and client Services, a PDB, probes, and a log sidecar that
 //! streams the store's log files to stdout for the cluster's log collector.
 
-use super::autoscaling;
-use super::labels::{self, Identity};
-use super::meta::object_meta;
-use super::object::Object;
-use super::{pod, security, service};
+use crate::k8s::autoscaling;
+use crate::k8s::labels::{self, Identity};
+use crate::k8s::meta::object_meta;
+use crate::k8s::object::Object;
+use crate::k8s::{pod, security, service};
 use crate::output::RenderError;
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
@@ -55,33 +55,33 @@ fn profile(engine: Engine) -> EngineProfile {
 }
 
 /// Every object of one stateful store in one environment.
-/// `flows` is the render's [`super::access::Flows`], computed once for the whole fleet.
+/// `flows` is the render's [`crate::k8s::access::Flows`], computed once for the whole fleet.
 pub fn objects(
     spec: &Spec,
     name: &str,
     store: &StatefulComponent,
     env: Env,
-    flows: &super::access::Flows,
+    flows: &crate::k8s::access::Flows,
 ) -> Result<Vec<Object>, RenderError> {
     let ns = store.namespace.as_str();
     let version = store.image.rsplit_once(':').map_or("", |(_, tag)| tag);
     let who = Identity { name, component: "database", version, team: &store.team, cost_center: &store.cost_center };
     let labels = labels::recommended(spec, &who);
-    let me = super::access::Workload { namespace: ns.to_owned(), name: name.to_owned() };
+    let me = crate::k8s::access::Workload { namespace: ns.to_owned(), name: name.to_owned() };
     let flows = flows.touching(&me).to_vec();
     let mut objects = vec![
-        Object::new(&super::service_account::service_account(ns, name, false, labels.clone()))?,
+        Object::new(&crate::k8s::service_account::service_account(ns, name, false, labels.clone()))?,
         // The headless Service is for peer discovery only: without the metrics port, the
         // ServiceMonitor scrapes each pod once, through the client Service.
         Object::new(&service::headless(ns, name, &peer_ports(store), labels.clone()))?,
         Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
         Object::new(&stateful_set(name, store, env, labels.clone()))?,
         Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
-        Object::new(&super::network_policy::workload(spec, &me, &flows, false, labels.clone()))?,
-        Object::new(&super::mesh::authorization(spec, &me, &flows, labels.clone()))?,
+        Object::new(&crate::k8s::network_policy::workload(spec, &me, &flows, false, labels.clone()))?,
+        Object::new(&crate::k8s::mesh::authorization(spec, &me, &flows, labels.clone()))?,
     ];
     if let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
-        objects.push(Object::new(&super::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
+        objects.push(Object::new(&crate::k8s::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
     }
     if let Some(config) = super::store_config::config_map(name, store, labels.clone())? {
         objects.push(Object::new(&config)?);
@@ -101,7 +101,7 @@ fn stateful_set(name: &str, store: &StatefulComponent, env: Env, labels: BTreeMa
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(labels),
-                    annotations: Some(super::mesh::sidecar_annotations()),
+                    annotations: Some(crate::k8s::mesh::sidecar_annotations()),
                     ..Default::default()
                 }),
                 spec: Some(pod_spec(name, store, env, &engine)),
@@ -169,7 +169,7 @@ fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &Engi
         name: name.to_owned(),
         image: Some(store.image.clone()),
         ports: Some(store.ports.iter().map(|p| pod::container_port(&p.name, p.port)).collect()),
-        resources: Some(super::meta::requirements(store.resources.get(env))),
+        resources: Some(crate::k8s::meta::requirements(store.resources.get(env))),
         liveness_probe: Some(engine.liveness.clone()),
         readiness_probe: Some(engine.readiness.clone()),
         lifecycle: Some(pod::pre_stop_sleep()),

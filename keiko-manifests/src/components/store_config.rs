@@ -2,7 +2,7 @@
 //! endpoint, switched on by a YAML file in `config.d` (ClickHouse reads YAML as well as
 //! XML there). Neo4j's community edition has no Prometheus endpoint, so it gets none.
 
-use super::meta::object_meta;
+use crate::k8s::meta::object_meta;
 use crate::output::RenderError;
 use k8s_openapi::api::core::v1::ConfigMap;
 use keiko_spec::stateful::{Engine, StatefulComponent};

@@ -2,9 +2,10 @@
 //! `k8s/overlays/<env>/<component>/`, one kustomization per component so each
 //! ArgoCD application builds only its own objects, and an index per environment.
 
-use super::kustomize::{Image, Kustomization, Patch, Target};
-use super::object::Object;
-use super::{Component, patch};
+use crate::components::{Component, ImageRef};
+use crate::k8s::kustomize::{Image, Kustomization, Patch, Target};
+use crate::k8s::object::Object;
+use crate::k8s::patch;
 use crate::output::{Files, RenderError, yaml_document, yaml_fragment};
 use keiko_spec::Env;
 use serde_json::Value;
@@ -169,7 +170,7 @@ fn replace_string(value: &Value, from: &str, to: &str) -> Value {
     }
 }
 
-fn image_override(image: &super::ImageRef) -> Image {
+fn image_override(image: &ImageRef) -> Image {
     match image.tag.strip_prefix("sha256:") {
         Some(_) => Image { name: image.name.clone(), new_tag: None, digest: Some(image.tag.clone()) },
         None => Image { name: image.name.clone(), new_tag: Some(image.tag.clone()), digest: None },
