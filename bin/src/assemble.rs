@@ -8,8 +8,9 @@
 //! on a thread of their own meanwhile, so no core waits on a sequential stage.
 
 use crate::cores::{beside, in_parallel};
-use keiko_manifests::components::{self, render::Placed};
+use keiko_manifests::components;
 use keiko_manifests::k8s::access::Flows;
+use keiko_manifests::layout::render::Placed;
 use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
 use keiko_policy::{Context, Gathered, Subject};
 use keiko_spec::Spec;
@@ -33,7 +34,7 @@ pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderErr
     let parts = components::parts(spec);
     let rendered = in_parallel(&parts, |part| {
         let mut files = Files::new();
-        let placed = components::render::one_component(spec, *part, flows, &mut files)?;
+        let placed = keiko_manifests::layout::render::one_component(spec, *part, flows, &mut files)?;
         let mut gathered = Gathered::default();
         check(&mut gathered, placed, spec, context);
         Ok::<_, RenderError>((files, gathered))
@@ -44,7 +45,7 @@ pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderErr
         gathered.merge(part_gathered);
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
-    let indexes = components::render::indexes(&names, &mut files)?;
+    let indexes = keiko_manifests::layout::render::indexes(&names, &mut files)?;
     check(&mut gathered, indexes, spec, context);
     Ok((files, gathered))
 }

@@ -10,6 +10,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use keiko_generate::cores::{Background, in_background};
 use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with, spec_file, tree, write};
 use keiko_policy::{self as policy, Report};
 use keiko_spec::edit::{self, TagChange};
@@ -184,13 +185,13 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
 /// thousands of directory entries, read while the spec loads and renders instead of after.
 /// A run that writes lists them under the output lock, held until it is done.
 struct Listings {
-    live: std::thread::JoinHandle<std::io::Result<tree::Listing>>,
-    spare: Option<std::thread::JoinHandle<std::io::Result<tree::Listing>>>,
+    live: Background<std::io::Result<tree::Listing>>,
+    spare: Option<Background<std::io::Result<tree::Listing>>>,
     lock: Option<write::OutputLock>,
 }
 
 fn list_in_background(args: &Args) -> anyhow::Result<Listings> {
-    let spawn_list = |root: PathBuf| std::thread::spawn(move || tree::list_tree(&root));
+    let spawn_list = |root: PathBuf| in_background(move || tree::list_tree(&root));
     if args.check {
         return Ok(Listings { live: spawn_list(args.out.clone()), spare: None, lock: None });
     }
@@ -206,7 +207,7 @@ fn output(args: &Args, spec: &keiko_spec::Spec, listings: Listings, started: Ins
     let _lock = listings.lock;
     // The current tree is compared with the rendered files while the policy runs.
     let compare = |files: &keiko_manifests::Files| {
-        let listed = joined(listings.live)?;
+        let listed = listings.live.join()?;
         tree::Comparison::new(files, &args.out, listed)
     };
     let (files, policy, comparison) =
@@ -223,7 +224,7 @@ fn output(args: &Args, spec: &keiko_spec::Spec, listings: Listings, started: Ins
         return check(&files, &args.out, &comparison, started);
     }
     // A spare that cannot be listed is rebuilt by the write.
-    let spare = listings.spare.and_then(|listing| joined(listing).ok()).unwrap_or_default();
+    let spare = listings.spare.and_then(|listing| listing.join().ok()).unwrap_or_default();
     let summary = write::write_known(&args.out, &files, &comparison, spare)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     report(&args.out, summary, started);
@@ -300,11 +301,6 @@ fn lint(paths: &[PathBuf], format: Format) -> anyhow::Result<ExitCode> {
         (true, true) => 1,
         (true, false) => 0,
     }))
-}
-
-/// A background thread's result; its panic continues on this thread.
-fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
-    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn invalid(errors: &SpecErrors) -> ExitCode {

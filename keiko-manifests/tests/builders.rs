@@ -57,10 +57,10 @@ fn dev_overlay_of_a_service() {
     let flows = keiko_manifests::k8s::access::Flows::new(&spec);
     let parts = keiko_manifests::components::parts(&spec);
     for part in &parts {
-        keiko_manifests::components::render::one_component(&spec, *part, &flows, &mut files).unwrap();
+        keiko_manifests::layout::render::one_component(&spec, *part, &flows, &mut files).unwrap();
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
-    keiko_manifests::components::render::indexes(&names, &mut files).unwrap();
+    keiko_manifests::layout::render::indexes(&names, &mut files).unwrap();
     snapshot("k8s_overlay_kustomization", files.get("k8s/overlays/dev/learning-service/kustomization.yaml").unwrap());
     snapshot("k8s_overlay_index", files.get("k8s/overlays/dev/kustomization.yaml").unwrap());
     assert_eq!(BASE_ENV, Env::Production);

@@ -21,8 +21,8 @@ pub use gathered::Gathered;
 pub use report::{Exempted, Finding, Note, Report};
 
 use keiko_manifests::Files;
-use keiko_manifests::components::render::Placed;
 use keiko_manifests::k8s::Object;
+use keiko_manifests::layout::render::Placed;
 use keiko_spec::platform::SyncMode;
 use keiko_spec::security::Exemption;
 use keiko_spec::{Env, RawSpec, Spec};

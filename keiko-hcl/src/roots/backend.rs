@@ -13,15 +13,7 @@ pub struct StateLocation<'a> {
     pub region: &'a str,
 }
 
-/// The OVH S3 endpoint of a region: `https://s3.<region>.io.cloud.ovh.net`.
-pub fn s3_endpoint(region: &str) -> String {
-    format!("https://s3.{}.io.cloud.ovh.net", s3_region(region))
-}
-
-/// The S3 spelling of an OVHcloud region (`gra`): lower case, without datacenter digits.
-pub fn s3_region(region: &str) -> String {
-    region.trim_end_matches(|c: char| c.is_ascii_digit()).to_ascii_lowercase()
-}
+pub use keiko_model::object_storage::{endpoint as s3_endpoint, s3_region};
 
 /// `backend "s3" { .. }`: the skip_* settings turn off the AWS-only checks (STS, IAM, region
 /// names, checksum headers) that OVHcloud does not implement; `use_lockfile` locks with

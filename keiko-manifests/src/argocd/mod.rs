@@ -7,9 +7,10 @@ pub mod charts;
 pub mod project;
 pub mod values;
 
-use crate::components::{self, render::Placed};
+use crate::components;
 use crate::k8s::Object;
 use crate::k8s::kustomize::Kustomization;
+use crate::layout::render::Placed;
 use crate::output::{Files, RenderError, yaml_document};
 use keiko_spec::{Env, Spec};
 

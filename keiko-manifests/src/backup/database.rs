@@ -53,7 +53,7 @@ pub fn cron_job_for(
         scripts::upload(&spec.backups().bucket(env), &format!("postgres/{}", database.name), &key_file),
         vec![key_mount],
     );
-    upload.env = Some(storage::environment());
+    upload.env = Some(storage::environment(spec, env));
     let parts = JobParts { before: vec![dump], main: upload, volumes: vec![db_volume, key_volume] };
     Some(cron_job(&name(service_name), &spec.platform().namespace, &spec.backups().database_schedule, labels, parts))
 }

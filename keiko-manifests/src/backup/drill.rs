@@ -27,7 +27,7 @@ pub fn cron_job_for(spec: &Spec, env: Env, labels: BTreeMap<String, String>) -> 
         scripts::fetch_latest(&spec.backups().bucket(env), &databases, &key_file),
         vec![key_mount],
     );
-    fetch.env = Some(storage::environment());
+    fetch.env = Some(storage::environment(spec, env));
     let restore =
         step("restore-and-verify", scripts::images::POSTGRES, scripts::verify_restore(&databases), Vec::new());
     let parts = JobParts { before: vec![fetch], main: restore, volumes: vec![key_volume] };

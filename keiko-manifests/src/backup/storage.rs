@@ -1,7 +1,6 @@
 //! Where backups go: the environment's bucket on OVHcloud Object Storage, reached through
 //! its S3 API with credentials and an encryption key from the secret manager.
 
-use crate::argocd::charts::OBJECT_STORAGE_ENDPOINT;
 use crate::crd::external_secrets::{
     ExternalSecret, ExternalSecretData, ExternalSecretSpec, RemoteRef, StoreRef, Target, Template,
 };
@@ -9,7 +8,8 @@ use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::secrets::{REFRESH, STORE};
 use k8s_openapi::api::core::v1::{EnvVar, SecretVolumeSource, Volume, VolumeMount};
-use keiko_spec::Spec;
+use keiko_model::object_storage;
+use keiko_spec::{Env, Spec};
 
 /// The Secret with the S3 credentials and the backup encryption key, in each namespace
 /// that runs backup jobs.
@@ -56,15 +56,17 @@ fn credentials_file() -> Template {
     }
 }
 
-/// The S3 client's environment: where its credentials file is, region and endpoint.
-/// Credentials are read from the mounted file, never from environment variables.
-pub fn environment() -> Vec<EnvVar> {
+/// The S3 client's environment in `env`: where its credentials file is, the bucket's
+/// region and endpoint. Credentials are read from the mounted file, never from
+/// environment variables.
+pub fn environment(spec: &Spec, env: Env) -> Vec<EnvVar> {
+    let region = &spec.environments().get(env).region;
     let plain =
         |name: &str, value: &str| EnvVar { name: name.to_owned(), value: Some(value.to_owned()), value_from: None };
     vec![
         plain("AWS_SHARED_CREDENTIALS_FILE", &format!("{KEY_DIR}/credentials")),
-        plain("AWS_DEFAULT_REGION", "gra"),
-        plain("AWS_ENDPOINT_URL_S3", OBJECT_STORAGE_ENDPOINT),
+        plain("AWS_DEFAULT_REGION", &object_storage::s3_region(region)),
+        plain("AWS_ENDPOINT_URL_S3", &object_storage::endpoint(region)),
     ]
 }
 

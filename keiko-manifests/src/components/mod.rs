@@ -7,7 +7,6 @@
 //! ([`crate::layout`]), so that `kubectl kustomize` of an overlay reproduces the view
 //! exactly.
 
-pub mod render;
 pub mod stateful_set;
 pub mod store_config;
 pub mod workload;

@@ -10,4 +10,4 @@ pub use delivery::{argo_cd, argo_rollouts, cert_manager, external_secrets};
 pub use logs::fluent_bit;
 pub use mesh::{istio_base, istio_cni, istiod};
 pub use observability::{eck_operator, jaeger, kube_prometheus_stack};
-pub use operations::{OBJECT_STORAGE_ENDPOINT, velero, vpa};
+pub use operations::{velero, vpa};

@@ -1,12 +1,11 @@
 //! Values of the operations add-ons: Velero (cluster backups) and the VPA recommender.
 
 use crate::argocd::values::{Placement, system_pool};
+use keiko_model::object_storage;
 use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The OVHcloud Object Storage S3 endpoint of the GRA region.
-pub const OBJECT_STORAGE_ENDPOINT: &str = "https://s3.gra.io.cloud.ovh.net";
 /// The AWS object-store plugin Velero uses for S3-compatible storage, pinned.
 const VELERO_AWS_PLUGIN: &str = "velero/velero-plugin-for-aws:v1.12.1";
 
@@ -65,8 +64,8 @@ struct VolumeMount {
 /// file-system volume backups (its node agent) to the environment's bucket under `velero/`.
 pub fn velero(spec: &Spec, env: Env) -> Velero {
     let config = BTreeMap::from([
-        ("region".to_owned(), "gra".to_owned()),
-        ("s3Url".to_owned(), OBJECT_STORAGE_ENDPOINT.to_owned()),
+        ("region".to_owned(), object_storage::s3_region(&spec.environments().get(env).region)),
+        ("s3Url".to_owned(), object_storage::endpoint(&spec.environments().get(env).region)),
         ("s3ForcePathStyle".to_owned(), "true".to_owned()),
     ]);
     Velero {

@@ -2,6 +2,8 @@
 //! `k8s/overlays/<env>/<component>/`, one kustomization per component so each
 //! ArgoCD application builds only its own objects, and an index per environment.
 
+pub mod render;
+
 use crate::components::{Component, ImageRef};
 use crate::k8s::kustomize::{Image, Kustomization, Patch, Target};
 use crate::k8s::object::Object;

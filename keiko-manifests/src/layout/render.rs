@@ -6,7 +6,7 @@
 //! assembly (the `generate` crate) shares the components out to the cores and hands
 //! what [`one_component`] returns to the checks.
 
-use super::{Part, component};
+use crate::components::{Part, component};
 use crate::k8s::access::Flows;
 use crate::k8s::{BASE_ENV, Object};
 use crate::layout;
