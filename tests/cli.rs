@@ -269,3 +269,19 @@ fn check_before_an_edit_compares_the_spec_and_the_tree_and_writes_nothing() {
     assert!(stdout.contains("+++ b/k8s/overlays/dev/api-gateway/kustomization.yaml"), "{stdout}");
     assert_eq!(before, snapshot(dir.path()));
 }
+
+#[test]
+fn check_of_a_single_file_exits_1_until_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.yaml");
+    let spec_out =
+        |mode: &[&str]| generate(&[&["--synthetic", "3", "--spec-out", path.to_str().unwrap()], mode].concat());
+    let result = spec_out(&["--check"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stdout).contains(&format!("would write {}", path.display())), "{}", text(&result.stdout));
+    assert!(entries(dir.path()).is_empty());
+    assert!(spec_out(&[]).status.success());
+    let result = spec_out(&["--check"]);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(text(&result.stdout).contains(&format!("{} is unchanged", path.display())), "{}", text(&result.stdout));
+}
