@@ -143,3 +143,145 @@ fn a_missing_spec_is_an_error_not_a_panic() {
     assert_eq!(result.status.code(), Some(3));
     assert!(text(&result.stderr).contains("cannot read /nonexistent/keiko.yaml"));
 }
+
+/// The names directly in `dir`: a dry run leaves no spare tree, lock or temporary file.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The paths stdout lists under `label` (`added: OUT/path`), relative to `out`.
+fn listed(stdout: &str, label: &str, out: &Path) -> Vec<String> {
+    let prefix = format!("{label}: {}/", out.display());
+    stdout.lines().filter_map(|line| line.strip_prefix(&prefix)).map(str::to_owned).collect()
+}
+
+#[test]
+fn a_dry_run_lists_exactly_the_files_a_write_would_change_and_writes_nothing() {
+    let (dir, out) = rendered_copy();
+    std::fs::remove_file(out.join("schema/keiko.schema.json")).unwrap();
+    std::fs::write(out.join("policy-report.md"), "stale\n").unwrap();
+    std::fs::write(out.join("stray.yaml"), "kind: Stray\n").unwrap();
+    std::fs::create_dir_all(out.join("old/dir")).unwrap();
+    std::fs::write(out.join("old/dir/gone.yaml"), "kind: Gone\n").unwrap();
+    let (before, names) = (snapshot(dir.path()), entries(dir.path()));
+    let result = generate(&["--dry-run", "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert_eq!(listed(&stdout, "added", &out), ["schema/keiko.schema.json"], "{stdout}");
+    assert_eq!(listed(&stdout, "changed", &out), ["policy-report.md"], "{stdout}");
+    assert_eq!(listed(&stdout, "removed", &out), ["old/dir/gone.yaml", "stray.yaml"], "{stdout}");
+    assert!(stdout.contains("1 added, 1 changed, 2 removed"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 5, "one line per file and a summary: {stdout}");
+    assert_eq!(before, snapshot(dir.path()), "a dry run writes nothing");
+    assert_eq!(names, entries(dir.path()), "no spare tree or other file beside the tree");
+    assert!(!dir.path().join(".generated.spare").exists());
+    // What it listed is what a write then does.
+    let written = generate(&["--out", out.to_str().unwrap()]);
+    assert!(text(&written.stdout).contains("2 changed, 2 removed"), "{}", text(&written.stdout));
+}
+
+#[test]
+fn a_dry_run_of_a_missing_tree_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let result = generate(&["--dry-run", "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(listed(&text(&result.stdout), "added", &out).contains(&"policy-report.md".to_owned()));
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn set_image_with_dry_run_leaves_the_spec_and_the_tree_byte_identical() {
+    let (dir, out) = rendered_copy();
+    let spec = dir.path().join("keiko.yaml");
+    std::fs::copy(repo().join("keiko.yaml"), &spec).unwrap();
+    let (before, names) = (snapshot(dir.path()), entries(dir.path()));
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["set-image", "--dry-run", "--spec", spec_arg, "--out", out_arg];
+    let result = generate(&[&args[..], &["--env", "dev", "--service", "api-gateway", "--tag", "v9.9.9"]].concat());
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains(&format!("would write {spec_arg}")), "{stdout}");
+    assert!(stdout.contains("-> v9.9.9"), "{stdout}");
+    assert_eq!(listed(&stdout, "changed", &out), ["k8s/overlays/dev/api-gateway/kustomization.yaml"], "{stdout}");
+    assert_eq!(before, snapshot(dir.path()), "neither the spec nor the tree is written");
+    assert_eq!(names, entries(dir.path()), "no temporary spec file or spare tree is left");
+}
+
+#[test]
+fn install_workflows_with_dry_run_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join(".github/workflows");
+    let install = |dry_run: &[&str]| {
+        let args = ["install-workflows", "--service", "api-gateway", "--into", into.to_str().unwrap()];
+        generate(&[&args[..], dry_run].concat())
+    };
+    let result = install(&["--dry-run"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let path = into.join("api-gateway.yml");
+    assert!(text(&result.stdout).contains(&format!("would write {}", path.display())), "{}", text(&result.stdout));
+    assert!(entries(dir.path()).is_empty(), "not even the directory is made");
+    assert!(install(&[]).status.success());
+    let installed = std::fs::read(&path).unwrap();
+    let again = install(&["--dry-run"]);
+    assert!(text(&again.stdout).contains(&format!("{} is unchanged", path.display())), "{}", text(&again.stdout));
+    assert_eq!(installed, std::fs::read(&path).unwrap());
+    assert_eq!(entries(&into), ["api-gateway.yml"]);
+}
+
+#[test]
+fn spec_out_with_dry_run_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.yaml");
+    let result = generate(&["--synthetic", "3", "--spec-out", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(text(&result.stdout).contains(&format!("would write {}", path.display())), "{}", text(&result.stdout));
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn check_and_dry_run_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let result = generate(&["--check", "--dry-run", "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("cannot be used with"), "{}", text(&result.stderr));
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn check_before_an_edit_compares_the_spec_and_the_tree_and_writes_nothing() {
+    let (dir, out) = rendered_copy();
+    let spec = dir.path().join("keiko.yaml");
+    std::fs::copy(repo().join("keiko.yaml"), &spec).unwrap();
+    let before = snapshot(dir.path());
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["--check", "--spec", spec_arg, "--out", out_arg, "set-image", "--env", "dev"];
+    let result = generate(&[&args[..], &["--service", "api-gateway", "--tag", "v9.9.9"]].concat());
+    assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains(&format!("would write {spec_arg}")), "{stdout}");
+    assert!(stdout.contains("+++ b/k8s/overlays/dev/api-gateway/kustomization.yaml"), "{stdout}");
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn check_of_a_single_file_exits_1_until_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.yaml");
+    let spec_out =
+        |mode: &[&str]| generate(&[&["--synthetic", "3", "--spec-out", path.to_str().unwrap()], mode].concat());
+    let result = spec_out(&["--check"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stdout).contains(&format!("would write {}", path.display())), "{}", text(&result.stdout));
+    assert!(entries(dir.path()).is_empty());
+    assert!(spec_out(&[]).status.success());
+    let result = spec_out(&["--check"]);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(text(&result.stdout).contains(&format!("{} is unchanged", path.display())), "{}", text(&result.stdout));
+}

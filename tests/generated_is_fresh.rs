@@ -21,6 +21,6 @@ fn generated_tree_matches_the_spec() {
     if std::env::var_os("CI").is_some() {
         panic!("{report}\ngenerated/ is stale: run `cargo run --bin generate` and commit the result");
     }
-    write::write_all(&out, &files).expect("generated/ is writable");
+    write::write_all(&out, &files, write::Mode::Write).expect("generated/ is writable");
     panic!("{report}\nerror: generated/ was not up-to-date, updating: review and commit it, then rerun the tests");
 }

@@ -1,11 +1,11 @@
-//! The writer's spare tree (bin/src/write.rs): whatever happened to the live tree or to
+//! The writer's spare tree (bin/src/write/spare.rs): whatever happened to the live tree or to
 //! its spare between two writes, a write leaves the live tree holding exactly the
 //! rendered files, with no other file or directory.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_generate::tree::list_tree;
-use keiko_generate::write::{inodes_identify_files, spare_of, write_all};
+use keiko_generate::write::{Mode, inodes_identify_files, spare_of, write_all};
 use keiko_manifests::Files;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -170,7 +170,7 @@ proptest! {
         let mut tree = first;
         for (edits, tampering) in &steps {
             tree = edited(&tree, edits);
-            write_all(&live, &files_of(&tree)).unwrap();
+            write_all(&live, &files_of(&tree), Mode::Write).unwrap();
             let (files, dirs) = on_disk(&live);
             prop_assert_eq!(&files, &tree);
             prop_assert_eq!(dirs, directories_of(&tree));
@@ -188,10 +188,10 @@ fn a_second_write_links_unchanged_files_into_the_spare_instead_of_copying_them()
     let spare = spare_of(&live).unwrap();
     let first: BTreeMap<String, String> =
         [("a/kept", "same\n"), ("a/changed", "before\n")].map(|(p, t)| (p.to_owned(), t.to_owned())).into();
-    write_all(&live, &files_of(&first)).unwrap();
+    write_all(&live, &files_of(&first), Mode::Write).unwrap();
     let mut second = first.clone();
     second.insert("a/changed".to_owned(), "after\n".to_owned());
-    write_all(&live, &files_of(&second)).unwrap();
+    write_all(&live, &files_of(&second), Mode::Write).unwrap();
     let (live_inodes, spare_inodes) = (list_tree(&live).unwrap().files, list_tree(&spare).unwrap().files);
     assert_eq!(live_inodes["a/kept"], spare_inodes["a/kept"], "an unchanged file is one inode in both trees");
     assert_ne!(live_inodes["a/changed"], spare_inodes["a/changed"]);
@@ -214,11 +214,11 @@ fn a_spare_file_that_is_the_current_live_file_is_left_alone_where_inodes_identif
     let tree = |a: &str, b: &str| -> BTreeMap<String, String> {
         [("kept", "same\n"), ("a", a), ("b", b)].map(|(p, t)| (p.to_owned(), t.to_owned())).into()
     };
-    write_all(&live, &files_of(&tree("1\n", "1\n"))).unwrap();
-    write_all(&live, &files_of(&tree("2\n", "1\n"))).unwrap();
+    write_all(&live, &files_of(&tree("1\n", "1\n")), Mode::Write).unwrap();
+    write_all(&live, &files_of(&tree("2\n", "1\n")), Mode::Write).unwrap();
     let before = changed_at(&live.join("kept"));
     std::thread::sleep(std::time::Duration::from_millis(20));
-    write_all(&live, &files_of(&tree("2\n", "2\n"))).unwrap();
+    write_all(&live, &files_of(&tree("2\n", "2\n")), Mode::Write).unwrap();
     let after = changed_at(&live.join("kept"));
     if inodes_identify_files(dir.path()) {
         assert_eq!(before, after, "the spare's `kept` is the live inode and was not relinked");
@@ -269,7 +269,7 @@ fn concurrent_writes_leave_one_of_the_rendered_trees_whole() {
         std::thread::scope(|scope| {
             for files in [&a, &b] {
                 let live = &live;
-                scope.spawn(move || write_all(live, &files_of(files)).unwrap());
+                scope.spawn(move || write_all(live, &files_of(files), Mode::Write).unwrap());
             }
         });
         let (files, dirs) = on_disk(&live);

@@ -4,7 +4,6 @@
 pub mod assemble;
 pub mod cores;
 pub mod drift;
-pub mod spec_file;
 pub mod tree;
 pub mod write;
 

@@ -3,15 +3,18 @@
 //! `install-workflows` copies a service's CI/CD workflow into its repository;
 //! `lint` runs the Kubernetes policy rules over any YAML (docs/policy.md).
 //!
-//! Exit status: 0 success; 1 `--check` found drift, or `lint` found an error-level
-//! finding; 2 the spec, the arguments or the requested change are invalid (nothing
-//! written), or `lint` could not read or parse an input; 3 rendering or I/O failed;
-//! 4 the rendered output fails an error-level policy rule (nothing written).
+//! Every file is written by `keiko_generate::write` in one [`Mode`]: `--check` compares
+//! instead, `--dry-run` prints what a write would change; neither writes anything.
+//!
+//! Exit status: 0 success, a dry run included; 1 `--check` found drift, or `lint` found
+//! an error-level finding; 2 the spec, the arguments or the requested change are invalid
+//! (nothing written), or `lint` could not read or parse an input; 3 rendering or I/O
+//! failed; 4 the rendered output fails an error-level policy rule (nothing written).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use keiko_generate::cores::{Background, in_background};
-use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with, spec_file, tree, write};
+use keiko_generate::write::{self, FileOutcome, Mode, Outcome};
+use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with};
 use keiko_policy::{self as policy, Report};
 use keiko_spec::edit::{self, TagChange};
 use keiko_spec::{Env, SpecErrors};
@@ -34,8 +37,11 @@ struct Args {
     #[arg(long, global = true, default_value = "generated")]
     out: PathBuf,
     /// Compare instead of writing: exit 1 with a diff when the directory is stale.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "dry_run")]
     check: bool,
+    /// Print what would be written, added, changed or removed, and write nothing.
+    #[arg(long, global = true)]
+    dry_run: bool,
     /// Render a synthetic fleet of N services instead of reading the spec (benchmarks).
     #[arg(long, value_name = "N", conflicts_with = "spec")]
     synthetic: Option<usize>,
@@ -141,7 +147,9 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let file = args.spec.display().to_string();
     let edited = match &args.command {
         None => None,
-        Some(Command::InstallWorkflows { service, into }) => return install_workflows(&file, &text, service, into),
+        Some(Command::InstallWorkflows { service, into }) => {
+            return install_workflows(&file, &text, service, into, mode(args));
+        }
         Some(Command::Lint { .. }) => None,
         Some(Command::SetImage { env, service, tag }) => {
             Some(edit::set_image(&file, &text, service, (*env).into(), tag))
@@ -158,58 +166,48 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
-    let listing = list_in_background(args)?;
+    let run = start(args)?;
     let spec = match keiko_spec::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    output(args, &spec, listing, started)
+    output(args, &spec, run, started)
+}
+
+/// What the flags ask of the writer.
+fn mode(args: &Args) -> Mode {
+    match (args.check, args.dry_run) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::DryRun,
+        (false, false) => Mode::Write,
+    }
+}
+
+/// Starts listing the tree under `--out` (see [`write::Run`]).
+fn start(args: &Args) -> anyhow::Result<write::Run> {
+    write::Run::start(&args.out, mode(args)).with_context(|| format!("cannot lock {}", args.out.display()))
 }
 
 /// `--synthetic N`: renders a generated fleet, or writes its spec with `--spec-out`.
 fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.spec_out {
         let text = keiko_spec::synthetic::yaml(n)?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("generate: wrote a synthetic spec of {n} services to {}", path.display());
-        return Ok(ExitCode::SUCCESS);
+        let written = write::write_file(path, &text, mode(args)).with_context(|| cannot(mode(args), path))?;
+        if written == FileOutcome::Written {
+            println!("generate: wrote a synthetic spec of {n} services to {}", path.display());
+        }
+        return Ok(file_report(path, written, mode(args)));
     }
     match keiko_spec::synthetic::spec(n) {
-        Ok(spec) => output(args, &spec, list_in_background(args)?, started),
+        Ok(spec) => output(args, &spec, start(args)?, started),
         Err(errors) => Ok(invalid(&errors)),
     }
 }
 
-/// The current tree under `out` and, unless only checking, its spare tree (see
-/// `write.rs`), each listed on a thread of its own: at fleet scale that is tens of
-/// thousands of directory entries, read while the spec loads and renders instead of after.
-/// A run that writes lists them under the output lock, held until it is done.
-struct Listings {
-    live: Background<std::io::Result<tree::Listing>>,
-    spare: Option<Background<std::io::Result<tree::Listing>>>,
-    lock: Option<write::OutputLock>,
-}
-
-fn list_in_background(args: &Args) -> anyhow::Result<Listings> {
-    let spawn_list = |root: PathBuf| in_background(move || tree::list_tree(&root));
-    if args.check {
-        return Ok(Listings { live: spawn_list(args.out.clone()), spare: None, lock: None });
-    }
-    // Taken before either tree is listed, so another run cannot swap them meanwhile.
-    let lock = write::lock_output(&args.out).with_context(|| format!("cannot lock {}", args.out.display()))?;
-    let live = spawn_list(args.out.clone());
-    let spare = write::spare_of(&args.out).ok().map(spawn_list);
-    Ok(Listings { live, spare, lock: Some(lock) })
-}
-
-/// Renders `spec`, then writes it to `--out` or, with `--check`, compares.
-fn output(args: &Args, spec: &keiko_spec::Spec, listings: Listings, started: Instant) -> anyhow::Result<ExitCode> {
-    let _lock = listings.lock;
+/// Renders `spec`, then writes it to `--out` or compares, as the mode asks.
+fn output(args: &Args, spec: &keiko_spec::Spec, mut run: write::Run, started: Instant) -> anyhow::Result<ExitCode> {
     // The current tree is compared with the rendered files while the policy runs.
-    let compare = |files: &keiko_manifests::Files| {
-        let listed = listings.live.join()?;
-        tree::Comparison::new(files, &args.out, listed)
-    };
+    let compare = |files: &keiko_manifests::Files| run.compare(files);
     let (files, policy, comparison) =
         render_checked_with(spec, compare).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
@@ -220,15 +218,8 @@ fn output(args: &Args, spec: &keiko_spec::Spec, listings: Listings, started: Ins
     comparison
         .add(&args.out, POLICY_REPORT, report_file)
         .with_context(|| format!("cannot read {}", args.out.display()))?;
-    if args.check {
-        return check(&files, &args.out, &comparison, started);
-    }
-    // A spare that cannot be listed is rebuilt by the write.
-    let spare = listings.spare.and_then(|listing| listing.join().ok()).unwrap_or_default();
-    let summary = write::write_known(&args.out, &files, &comparison, spare)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    report(&args.out, summary, started);
-    Ok(ExitCode::SUCCESS)
+    let outcome = run.finish(&files, &comparison).with_context(|| cannot(mode(args), &args.out))?;
+    Ok(tree_report(&files, &args.out, &outcome, started))
 }
 
 /// Renders the edited spec first, so a spec that does not render is never written.
@@ -253,15 +244,16 @@ fn apply_edit(
     for change in changes {
         println!("{}: {} -> {}", edit::tag_path(&change.service, change.env), change.from, change.to);
     }
-    spec_file::replace(&args.spec, text).with_context(|| format!("cannot write {}", args.spec.display()))?;
-    let summary =
-        write::write_all(&args.out, &files).with_context(|| format!("cannot write {}", args.out.display()))?;
-    report(&args.out, summary, started);
-    Ok(ExitCode::SUCCESS)
+    let mode = mode(args);
+    let spec_written = write::write_file(&args.spec, text, mode).with_context(|| cannot(mode, &args.spec))?;
+    let spec_code = file_report(&args.spec, spec_written, mode);
+    let outcome = write::write_all(&args.out, &files, mode).with_context(|| cannot(mode, &args.out))?;
+    let tree_code = tree_report(&files, &args.out, &outcome, started);
+    Ok(if spec_code == ExitCode::SUCCESS { tree_code } else { spec_code })
 }
 
 /// Writes the rendered workflow of `service` to `<into>/<service>.yml`.
-fn install_workflows(file: &str, text: &str, service: &str, into: &Path) -> anyhow::Result<ExitCode> {
+fn install_workflows(file: &str, text: &str, service: &str, into: &Path, mode: Mode) -> anyhow::Result<ExitCode> {
     let spec = match keiko_spec::load(file, text) {
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
@@ -271,10 +263,12 @@ fn install_workflows(file: &str, text: &str, service: &str, into: &Path) -> anyh
         return Ok(ExitCode::from(2));
     };
     let path = into.join(keiko_manifests::github::workflow_file(service));
-    std::fs::create_dir_all(into).with_context(|| format!("cannot create {}", into.display()))?;
-    std::fs::write(&path, workflow).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("generate: wrote {}", path.display());
-    Ok(ExitCode::SUCCESS)
+    write::create_dir(into, mode).with_context(|| format!("cannot create {}", into.display()))?;
+    let written = write::write_file(&path, &workflow, mode).with_context(|| cannot(mode, &path))?;
+    if written == FileOutcome::Written {
+        println!("generate: wrote {}", path.display());
+    }
+    Ok(file_report(&path, written, mode))
 }
 
 /// Prints the policy findings of output that may not be written.
@@ -309,29 +303,65 @@ fn invalid(errors: &SpecErrors) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn report(out: &Path, summary: write::Summary, started: Instant) {
-    println!(
-        "generate: {} files written to {}, {} changed, {} removed in {} ms",
-        summary.written,
-        out.display(),
-        summary.changed,
-        summary.removed,
-        started.elapsed().as_millis()
-    );
+/// The error context of a failed write, or of a failed read when only comparing.
+fn cannot(mode: Mode, path: &Path) -> String {
+    let verb = if mode == Mode::Write { "write" } else { "read" };
+    format!("cannot {verb} {}", path.display())
 }
 
-fn check(
-    files: &keiko_manifests::Files,
-    out: &Path,
-    comparison: &tree::Comparison,
-    started: Instant,
-) -> anyhow::Result<ExitCode> {
-    let drift =
-        drift::compare_known(files, out, comparison).with_context(|| format!("cannot read {}", out.display()))?;
+/// Prints what happened to a single file that was not simply written; a file a check
+/// finds stale is drift.
+fn file_report(path: &Path, outcome: FileOutcome, mode: Mode) -> ExitCode {
+    match outcome {
+        FileOutcome::Written => ExitCode::SUCCESS,
+        FileOutcome::Unchanged => {
+            println!("{} is unchanged", path.display());
+            ExitCode::SUCCESS
+        }
+        FileOutcome::WouldWrite => {
+            println!("would write {}", path.display());
+            ExitCode::from(if mode == Mode::Check { 1 } else { 0 })
+        }
+    }
+}
+
+/// Prints what a run on the tree did or found, with its exit status.
+fn tree_report(files: &keiko_manifests::Files, out: &Path, outcome: &Outcome, started: Instant) -> ExitCode {
     let elapsed = started.elapsed().as_millis();
+    match outcome {
+        Outcome::Written(summary) => {
+            println!(
+                "generate: {} files written to {}, {} changed, {} removed in {elapsed} ms",
+                summary.written,
+                out.display(),
+                summary.changed,
+                summary.removed,
+            );
+            ExitCode::SUCCESS
+        }
+        Outcome::Drift(drift) => check_report(files, out, drift, elapsed),
+        Outcome::Plan(plan) => {
+            for (label, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
+                for path in paths {
+                    println!("{label}: {}/{path}", out.display());
+                }
+            }
+            println!(
+                "generate --dry-run: {} added, {} changed, {} removed in {}; nothing was written",
+                plan.added.len(),
+                plan.changed.len(),
+                plan.removed.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn check_report(files: &keiko_manifests::Files, out: &Path, drift: &drift::Drift, elapsed: u128) -> ExitCode {
     if drift.is_clean() {
         println!("generate --check: {} files in {} are up to date ({elapsed} ms)", files.len(), out.display());
-        return Ok(ExitCode::SUCCESS);
+        return ExitCode::SUCCESS;
     }
     print!("{}", drift.report(&out.display().to_string()));
     eprintln!(
@@ -341,5 +371,5 @@ fn check(
         drift.extra.len(),
         drift.changed.len()
     );
-    Ok(ExitCode::from(1))
+    ExitCode::from(1)
 }

@@ -1,4 +1,4 @@
-//! The one place that writes generated files. A run never writes into the live tree:
+//! Writing the tree. A run never writes into the live tree:
 //! it brings a spare tree beside it up to date and swaps the two with one atomic
 //! rename, so an interrupted or failed run leaves the previous tree whole.
 //!
@@ -11,66 +11,18 @@
 //! equal to the rendered ones. Any other spare file is replaced by a new inode, never
 //! written in place, since its inode may be shared with the live tree.
 
+use super::Summary;
 use crate::cores::share_out;
-use crate::tree::{Comparison, Listing, list_tree};
+use crate::tree::{Comparison, Listing};
 use keiko_manifests::Files;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// What a write changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Files in the new tree.
-    pub written: usize,
-    /// Files that are new or whose contents changed.
-    pub changed: usize,
-    /// Files that nothing renders any more and were deleted.
-    pub removed: usize,
-}
-
-/// Makes `root` hold exactly `files`. Returns without touching the disk when it already does.
-pub fn write_all(root: &Path, files: &Files) -> io::Result<Summary> {
-    let _lock = lock_output(root)?;
-    let spare = list_tree(&spare_of(root)?).unwrap_or_default();
-    write_known(root, files, &Comparison::of_tree(files, root)?, spare)
-}
-
-/// Held by a run that writes `root`, from before it lists the trees until the swap: two
-/// runs at once would both edit the spare, or refresh it from a live tree the other just
-/// replaced. Released when dropped.
-#[derive(Debug)]
-pub struct OutputLock {
-    _directory: Option<std::fs::File>,
-}
-
-/// Waits for, then takes, the lock on writing `root`: an exclusive `flock` on the
-/// directory that holds `root` and its spare, so no lock file is left behind. Where the
-/// filesystem has no such locks (some network filesystems), runs are not serialized.
-#[cfg(target_os = "linux")]
-pub fn lock_output(root: &Path) -> io::Result<OutputLock> {
-    use rustix::fs::{FlockOperation, flock};
-    use rustix::io::Errno;
-    let directory = match std::fs::File::open(parent_of(root)) {
-        // Nothing is written there yet; the write creates the directory.
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(OutputLock { _directory: None }),
-        opened => opened?,
-    };
-    match flock(&directory, FlockOperation::LockExclusive) {
-        Ok(()) => Ok(OutputLock { _directory: Some(directory) }),
-        Err(Errno::NOLCK | Errno::OPNOTSUPP | Errno::BADF | Errno::INVAL) => Ok(OutputLock { _directory: None }),
-        Err(errno) => Err(errno.into()),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn lock_output(_: &Path) -> io::Result<OutputLock> {
-    Ok(OutputLock { _directory: None })
-}
-
-/// [`write_all`] with the current tree already compared with `files` and the spare tree
-/// ([`spare_of`]) already listed, both under [`lock_output`].
-pub fn write_known(root: &Path, files: &Files, comparison: &Comparison, spare: Listing) -> io::Result<Summary> {
+/// Makes `root` hold exactly `files`, given the current tree already compared with
+/// `files` and the spare tree ([`spare_of`]) already listed, both under the output lock.
+/// Returns without touching the disk when the tree already holds them.
+pub(super) fn write_tree(root: &Path, files: &Files, comparison: &Comparison, spare: Listing) -> io::Result<Summary> {
     let changed = files.iter().filter(|(path, _)| !comparison.unchanged(path)).count();
     let removed = comparison.listed.paths().filter(|path| files.get(path).is_none()).count();
     let summary = Summary { written: files.len(), changed, removed };
@@ -101,7 +53,8 @@ fn sibling(root: &Path, suffix: &str) -> io::Result<PathBuf> {
     Ok(parent_of(root).join(format!(".{}.{suffix}", name.to_string_lossy())))
 }
 
-fn parent_of(root: &Path) -> &Path {
+/// The directory that holds `root` and its spare.
+pub(super) fn parent_of(root: &Path) -> &Path {
     root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
