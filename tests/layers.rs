@@ -44,6 +44,23 @@ const BUILDER_MODULES: [(&str, u8); 10] = [
 /// The one file that may start threads.
 const THREADS: &str = "bin/src/cores.rs";
 
+/// The one module that may change the filesystem.
+const WRITER: &str = "bin/src/write/";
+
+/// Calls that change the filesystem.
+const FILESYSTEM_CHANGES: [&str; 10] = [
+    "fs::write",
+    "File::create",
+    "OpenOptions",
+    "fs::rename",
+    "fs::create_dir",
+    "fs::remove_file",
+    "fs::remove_dir",
+    "fs::hard_link",
+    "fs::copy",
+    "renameat",
+];
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -355,13 +372,13 @@ fn an_import_from_a_higher_builder_module_is_found() {
 
 // ---- threads ------------------------------------------------------------------------------
 
-/// The files of every crate that start threads.
-fn files_starting_threads() -> Vec<String> {
+/// The files of every crate whose code makes any of `calls`.
+fn files_calling(calls: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for (_, src) in crate_sources() {
         for (module, text) in modules(&src) {
             let code = code(&text);
-            if ["thread::spawn", "thread::scope", "thread::Builder"].iter().any(|call| code.contains(call)) {
+            if calls.iter().any(|call| code.contains(call)) {
                 let relative = src.strip_prefix(repo()).unwrap().display().to_string();
                 found.push(format!("{relative}/{}", file_of(&src, &module)));
             }
@@ -380,8 +397,17 @@ fn file_of(src: &Path, module: &[String]) -> String {
 
 #[test]
 fn threads_start_in_one_file() {
-    let found = files_starting_threads();
+    let found = files_calling(&["thread::spawn", "thread::scope", "thread::Builder"]);
     assert_eq!(found.iter().map(|f| f.trim_start_matches("/")).collect::<Vec<_>>(), [THREADS]);
     assert!(code("let x = 1; // thread::spawn here\n").find("thread::spawn").is_none());
     assert!(code("std::thread::scope(|s| {});\n").contains("thread::scope"));
+}
+
+#[test]
+fn only_the_writer_changes_the_filesystem() {
+    let found = files_calling(&FILESYSTEM_CHANGES);
+    let elsewhere: Vec<&String> =
+        found.iter().filter(|file| !file.trim_start_matches('/').starts_with(WRITER)).collect();
+    assert_eq!(elsewhere, Vec::<&String>::new());
+    assert!(found.iter().any(|file| file.contains(WRITER)), "the writer itself is seen");
 }
