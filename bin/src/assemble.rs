@@ -4,7 +4,8 @@
 //!
 //! The Kubernetes layer renders one component at a time on every core; the object rules
 //! run on the same worker as each component is rendered, and only what the cluster
-//! rules need is kept. The small layers (schema, ArgoCD, workflows, Terraform) render
+//! rules need is kept; Terraform is checked on its typed bodies, not on the printed
+//! text. The small layers (schema, ArgoCD, workflows, Terraform) render
 //! on a thread of their own meanwhile, so no core waits on a sequential stage.
 
 use crate::cores::{beside, in_parallel};
@@ -12,6 +13,7 @@ use keiko_manifests::components;
 use keiko_manifests::k8s::access::Flows;
 use keiko_manifests::layout::render::Placed;
 use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
+use keiko_policy::terraform_rules::TfFile;
 use keiko_policy::{Context, Gathered, Subject};
 use keiko_spec::Spec;
 
@@ -58,7 +60,10 @@ fn small_layers(spec: &Spec, context: &Context) -> Result<Assembled, RenderError
     files.extend(argocd_files)?;
     gathered.merge(argocd_gathered);
     github::render(spec, &mut files)?;
-    files.extend(keiko_hcl::render(spec)?)?;
+    for (path, body) in keiko_hcl::bodies(spec)? {
+        files.insert(path.clone(), keiko_hcl::tf_file(&path, &body)?)?;
+        gathered.add_terraform(vec![TfFile { path, body }]);
+    }
     Ok((files, gathered))
 }
 

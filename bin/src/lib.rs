@@ -31,7 +31,7 @@ pub fn render_checked_with<R>(
     meanwhile: impl FnOnce(&Files) -> R,
 ) -> Result<(Files, Report, R), RenderError> {
     let (mut files, gathered) = assemble::render(spec)?;
-    let (report, result) = cores::beside(|| policy::evaluate_gathered(spec, gathered, &files), || meanwhile(&files));
+    let (report, result) = cores::beside(|| policy::evaluate_gathered(spec, gathered), || meanwhile(&files));
     files.insert(POLICY_REPORT, report.markdown())?;
     Ok((files, report, result))
 }

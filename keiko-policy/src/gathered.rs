@@ -1,7 +1,9 @@
-//! Objects handed to the policy engine while they are rendered, so `generate` never
-//! parses its own output back. Object rules run on each batch as it comes (on the
-//! renderer's worker threads); only what the cluster rules need is kept until the end.
+//! Objects and Terraform bodies handed to the policy engine while they are rendered, so
+//! `generate` never parses its own output back. Object rules run on each batch as it
+//! comes (on the renderer's worker threads); only what the cluster rules need is kept
+//! until the end, with the typed Terraform bodies.
 
+use super::terraform_rules::TfFile;
 use super::{Context, Report, Scope, Subject, cluster_rules, evaluate_scope};
 use keiko_spec::security::Exemption;
 
@@ -10,6 +12,7 @@ use keiko_spec::security::Exemption;
 pub struct Gathered {
     report: Report,
     cluster: Vec<Subject>,
+    terraform: Vec<TfFile>,
 }
 
 impl Gathered {
@@ -19,17 +22,26 @@ impl Gathered {
         self.cluster.extend(subjects.into_iter().filter_map(cluster_rules::reduced));
     }
 
+    /// Keeps Terraform files, as typed bodies, for the Terraform rules.
+    pub fn add_terraform(&mut self, files: Vec<TfFile>) {
+        self.terraform.extend(files);
+    }
+
     /// Adds everything `other` gathered.
     pub fn merge(&mut self, other: Gathered) {
         self.report.merge(other.report);
         self.cluster.extend(other.cluster);
+        self.terraform.extend(other.terraform);
     }
 
-    /// The object rules' findings plus the cluster rules' on every object gathered, sorted.
-    pub fn finish(self, context: &Context, exemptions: &[Exemption]) -> Report {
+    /// The object rules' findings plus the cluster rules' on every object gathered,
+    /// sorted, and the Terraform files in path order.
+    pub fn finish(self, context: &Context, exemptions: &[Exemption]) -> (Report, Vec<TfFile>) {
         let mut report = self.report;
         report.merge(evaluate_scope(&self.cluster, context, exemptions, Scope::Cluster));
         report.sort();
-        report
+        let mut terraform = self.terraform;
+        terraform.sort_by(|a, b| a.path.cmp(&b.path));
+        (report, terraform)
     }
 }

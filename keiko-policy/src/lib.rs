@@ -233,26 +233,25 @@ pub fn evaluate(spec: &Spec, files: &Files) -> Report {
             Err(error) => notes.push(Note { file: path.to_owned(), document: 0, message: error.to_string() }),
         }
     }
-    let mut report = evaluate_gathered(spec, gathered, files);
+    for (path, text) in files.iter().filter(|(path, _)| path.starts_with("terraform/") && path.ends_with(".tf")) {
+        match terraform_rules::parse(path, text) {
+            Ok(file) => gathered.add_terraform(vec![file]),
+            Err(message) => notes.push(Note { file: path.to_owned(), document: 0, message }),
+        }
+    }
+    let mut report = evaluate_gathered(spec, gathered);
     report.notes.extend(notes);
     report.sort();
     report
 }
 
-/// Finishes a policy run over objects gathered while rendering: the cluster rules on
-/// them, the spec rules, and the Terraform rules on the rendered `.tf` files.
-pub fn evaluate_gathered(spec: &Spec, gathered: Gathered, files: &Files) -> Report {
+/// Finishes a policy run over what was gathered while rendering: the cluster rules on
+/// the objects, the spec rules, and the Terraform rules on the typed bodies.
+pub fn evaluate_gathered(spec: &Spec, gathered: Gathered) -> Report {
     let exemptions = &spec.security().exemptions;
-    let mut report = gathered.finish(&Context::from_spec(spec), exemptions);
+    let (mut report, terraform) = gathered.finish(&Context::from_spec(spec), exemptions);
     report.merge(evaluate_spec(spec.raw()));
-    let mut tf_files = Vec::new();
-    for (path, text) in files.iter().filter(|(path, _)| path.starts_with("terraform/") && path.ends_with(".tf")) {
-        match terraform_rules::parse(path, text) {
-            Ok(file) => tf_files.push(file),
-            Err(message) => report.notes.push(Note { file: path.to_owned(), document: 0, message }),
-        }
-    }
-    report.merge(evaluate_terraform(&tf_files, exemptions));
+    report.merge(evaluate_terraform(&terraform, exemptions));
     report.sort();
     report
 }

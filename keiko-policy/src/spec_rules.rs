@@ -1,20 +1,14 @@
-//! Spec rules (KEIKO-SPEC-001 to 003): production replicas, backup cadence and
-//! retention, and node pools that grow from dev to production. They read the spec as
-//! written ([`RawSpec`]), so they also hold for specs that skipped validation.
+//! Spec rules (KEIKO-SPEC-001 and 003): production replicas, and node pools that grow
+//! from dev to production. They read the spec as written ([`RawSpec`]), so they also
+//! hold for specs that skipped validation. The backup cadence and retention floors are
+//! spec errors (keiko-spec's validation, exit 2), not rules: a spec that breaks them
+//! never renders, so a rule here could never fire.
 
 use super::{Check, Rule, Severity, SpecHit};
 use keiko_spec::Env;
 use keiko_spec::RawSpec;
 use keiko_spec::platform::NodePool;
 use keiko_spec::rule_ids;
-use keiko_spec::validate::cron;
-
-/// The longest allowed time between two database backups (the RPO), in minutes.
-pub const MAX_BACKUP_GAP_MINUTES: u32 = 6 * 60;
-/// The shortest retention of daily backups, in days.
-pub const MIN_DAILY_RETENTION_DAYS: u32 = 30;
-/// The shortest retention of weekly backups, in days.
-pub const MIN_WEEKLY_RETENTION_DAYS: u32 = 365;
 
 /// The spec rules.
 pub fn rules() -> Vec<Rule> {
@@ -25,13 +19,6 @@ pub fn rules() -> Vec<Rule> {
             rationale: "a single production replica is a single point of failure during rollouts and node drains",
             hint: "set services.<name>.replicas.production.min to 2 or more",
             check: Check::Spec(production_replicas),
-        },
-        Rule {
-            id: rule_ids::SPEC_002,
-            severity: Severity::Error,
-            rationale: "the recovery point objective is 6 h, and backups must outlive the incidents they repair",
-            hint: "run backups.database_schedule at least every 6 h; keep daily backups 30 days and weekly 365",
-            check: Check::Spec(backups),
         },
         Rule {
             id: rule_ids::SPEC_003,
@@ -52,29 +39,6 @@ fn production_replicas(spec: &RawSpec) -> Vec<SpecHit> {
             message: format!("must be at least 2 in production, got {}", service.replicas.production.min),
         })
         .collect()
-}
-
-fn backups(spec: &RawSpec) -> Vec<SpecHit> {
-    let backups = &spec.backups;
-    let mut hits = Vec::new();
-    let gap = cron::parse(&backups.database_schedule).ok().and_then(|c| c.max_gap_minutes());
-    if gap.is_none_or(|gap| gap > MAX_BACKUP_GAP_MINUTES) {
-        hits.push(SpecHit {
-            field: "backups.database_schedule".to_owned(),
-            message: format!("`{}` leaves more than 6 h between backups", backups.database_schedule),
-        });
-    }
-    let retention = [
-        ("daily_retention_days", backups.daily_retention_days, MIN_DAILY_RETENTION_DAYS),
-        ("weekly_retention_days", backups.weekly_retention_days, MIN_WEEKLY_RETENTION_DAYS),
-    ];
-    for (field, days, minimum) in retention {
-        if days < minimum {
-            let message = format!("must be at least {minimum} days, got {days}");
-            hits.push(SpecHit { field: format!("backups.{field}"), message });
-        }
-    }
-    hits
 }
 
 /// The size number of an OVHcloud flavor (`b2-15` → 15), `None` when it has none.

@@ -243,3 +243,20 @@ fn an_empty_spec_is_refused_at_its_first_line() {
         );
     }
 }
+
+/// The backup floors (RPO 6 h, 30-day daily and 1-year weekly retention) are spec
+/// errors, located, never policy findings of a spec that already rendered.
+#[test]
+fn sparse_backups_and_short_retention_are_spec_errors() {
+    let sparse = errors_of(&edited(r#"database_schedule: "0 */6 * * *""#, r#"database_schedule: "0 3 * * *""#));
+    assert_eq!(sparse.errors.len(), 1, "{sparse}");
+    assert_eq!(sparse.errors[0].path.to_string(), "backups.database_schedule");
+    assert_eq!(sparse.errors[0].location.map(|l| l.line), Some(line_of(KEIKO, "database_schedule:")));
+    assert!(sparse.to_string().contains("backups must run at least every 6 hours"), "{sparse}");
+    let short = errors_of(&edited("weekly_retention_days: 365", "weekly_retention_days: 90"));
+    assert_eq!(short.errors.len(), 1, "{short}");
+    assert_eq!(short.errors[0].path.to_string(), "backups.weekly_retention_days");
+    assert!(short.to_string().contains("must be at least 365 days"), "{short}");
+    let daily = errors_of(&edited("daily_retention_days: 30", "daily_retention_days: 7"));
+    assert_eq!(daily.errors[0].path.to_string(), "backups.daily_retention_days");
+}

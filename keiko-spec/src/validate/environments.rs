@@ -7,7 +7,12 @@ use crate::error::SpecPath;
 use crate::platform::{NodePool, Postgres};
 
 /// The longest gap allowed between two database backups (recovery point objective).
-const MAX_BACKUP_GAP_MINUTES: u32 = 6 * 60;
+/// The longest allowed time between two database backups (the RPO), in minutes.
+pub const MAX_BACKUP_GAP_MINUTES: u32 = 6 * 60;
+/// The shortest retention of daily backups, in days.
+pub const MIN_DAILY_RETENTION_DAYS: u32 = 30;
+/// The shortest retention of weekly backups, in days.
+pub const MIN_WEEKLY_RETENTION_DAYS: u32 = 365;
 
 pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     platform(raw, checks);
@@ -147,12 +152,14 @@ fn backups(raw: &RawSpec, checks: &mut Checks) {
         });
     }
     checks.cron(&path.key("drill_schedule"), &backups.drill_schedule);
-    checks.require(backups.daily_retention_days >= 30, &path.key("daily_retention_days"), || {
-        "must be at least 30 days".into()
+    checks.require(backups.daily_retention_days >= MIN_DAILY_RETENTION_DAYS, &path.key("daily_retention_days"), || {
+        format!("must be at least {MIN_DAILY_RETENTION_DAYS} days")
     });
-    checks.require(backups.weekly_retention_days >= 365, &path.key("weekly_retention_days"), || {
-        "must be at least 365 days".into()
-    });
+    checks.require(
+        backups.weekly_retention_days >= MIN_WEEKLY_RETENTION_DAYS,
+        &path.key("weekly_retention_days"),
+        || format!("must be at least {MIN_WEEKLY_RETENTION_DAYS} days"),
+    );
     checks.require(is_bucket(&format!("{}-prod", backups.bucket_prefix)), &path.key("bucket_prefix"), || {
         format!("`{}` does not make valid bucket names: use lowercase letters, digits and '-'", backups.bucket_prefix)
     });
