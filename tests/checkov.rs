@@ -5,6 +5,7 @@
 
 use keiko_manifests::components::components;
 use keiko_manifests::output::yaml_document;
+use keiko_model::Platform;
 use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -22,11 +23,13 @@ fn checkov_finds_no_failure_that_the_spec_does_not_exempt() {
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec = keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo.join("keiko.yaml")).unwrap()).unwrap();
+    let platform = Platform::new(
+        keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo.join("keiko.yaml")).unwrap()).unwrap(),
+    );
     // checkov skips hidden directories, and tempdir() names them `.tmpXXXX`.
     let dir = tempfile::Builder::new().prefix("keiko-checkov-").tempdir().unwrap();
     for env in Env::ALL {
-        for (index, object) in components(&spec, env).unwrap().iter().flat_map(|c| &c.objects).enumerate() {
+        for (index, object) in components(&platform, env).unwrap().iter().flat_map(|c| &c.objects).enumerate() {
             let path = dir.path().join(format!("{env}-{index:04}.yaml"));
             std::fs::write(&path, yaml_document("checkov", &object.value).unwrap()).unwrap();
         }
@@ -46,7 +49,7 @@ fn checkov_finds_no_failure_that_the_spec_does_not_exempt() {
         .map(|f| format!("{} {} {}", f["check_id"], f["resource"], f["check_name"]))
         .collect();
     assert!(failures.is_empty(), "checkov failures not exempted in keiko.yaml:\n{}", failures.join("\n"));
-    let exempted: BTreeSet<&str> = spec.security().exemptions.iter().map(|e| e.check.as_str()).collect();
+    let exempted: BTreeSet<&str> = platform.security().exemptions.iter().map(|e| e.check.as_str()).collect();
     for skipped in report["results"]["skipped_checks"].as_array().into_iter().flatten() {
         let id = skipped["check_id"].as_str().unwrap();
         assert!(exempted.contains(id), "{id} was skipped without an exemption in keiko.yaml");

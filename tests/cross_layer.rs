@@ -6,7 +6,8 @@
 use hcl::{Block, Body, Expression, ObjectKey};
 use keiko_manifests::components::components;
 use keiko_manifests::k8s::pod::NODE_POOL_LABEL;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,8 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn spec() -> Spec {
-    keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap()
+fn platform() -> Platform {
+    Platform::new(keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap())
 }
 
 fn terraform(path: &str) -> Body {
@@ -64,7 +65,7 @@ fn every_workload_selects_a_node_pool_label_that_terraform_sets() {
     assert!(applications.contains(&(NODE_POOL_LABEL.to_owned(), "applications".to_owned())));
     assert!(pool_labels("system").contains(&(NODE_POOL_LABEL.to_owned(), "system".to_owned())));
     for env in Env::ALL {
-        for component in components(&spec(), env).unwrap() {
+        for component in components(&platform(), env).unwrap() {
             for object in component.objects {
                 let Some(selector) = object.value.pointer("/spec/template/spec/nodeSelector") else { continue };
                 for (key, value) in selector.as_object().unwrap() {
@@ -98,15 +99,15 @@ fn addons_tolerate_exactly_the_taint_of_the_system_pool() {
 
 #[test]
 fn clusters_and_backup_buckets_are_named_alike_everywhere() {
-    let spec = spec();
+    let platform = platform();
     for env in Env::ALL {
         let main = terraform(&format!("envs/{env}/main.tf"));
         let cluster = block(&main, "module", &["kubernetes"]);
-        assert_eq!(string(attribute(cluster.body(), "cluster_name")), spec.environments().get(env).cluster);
+        assert_eq!(string(attribute(cluster.body(), "cluster_name")), platform.environments().get(env).cluster);
         let bucket = string(attribute(block(&main, "module", &["backups"]).body(), "name")).to_owned();
-        assert_eq!(bucket, spec.backups().bucket(env));
+        assert_eq!(bucket, platform.backups().bucket(env));
         let velero =
-            keiko_manifests::argocd::objects(&spec, env).unwrap().into_iter().find(|o| o.name == "velero").unwrap();
+            keiko_manifests::argocd::objects(&platform, env).unwrap().into_iter().find(|o| o.name == "velero").unwrap();
         let location =
             velero.value.pointer("/spec/source/helm/valuesObject/configuration/backupStorageLocation/0/bucket");
         assert_eq!(location, Some(&Value::from(bucket)), "{env}: Velero writes to the Terraform bucket");

@@ -16,6 +16,7 @@ mod common;
 use common::{repo, skipped_without};
 use keiko_manifests::components::components;
 use keiko_manifests::output::yaml_document;
+use keiko_model::Platform;
 use keiko_spec::Env;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,11 +92,13 @@ fn every_core_object_validates_strictly_against_the_kubernetes_1_35_schemas() {
         skipped_without(TOOL);
         return;
     };
-    let spec = keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap();
+    let platform = Platform::new(
+        keiko_spec::load("keiko.yaml", &std::fs::read_to_string(repo().join("keiko.yaml")).unwrap()).unwrap(),
+    );
     let dir = tempfile::Builder::new().prefix("keiko-kubernetes-validate-").tempdir().unwrap();
     let mut objects: BTreeMap<String, Value> = BTreeMap::new();
     for env in Env::ALL {
-        for (index, object) in components(&spec, env).unwrap().iter().flat_map(|c| &c.objects).enumerate() {
+        for (index, object) in components(&platform, env).unwrap().iter().flat_map(|c| &c.objects).enumerate() {
             objects.insert(format!("{env}-{index:04}.yaml"), object.value.clone());
         }
     }

@@ -5,6 +5,7 @@
 
 use keiko_manifests::components::components;
 use keiko_manifests::layout;
+use keiko_model::Platform;
 use keiko_spec::Env;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -49,9 +50,9 @@ fn every_overlay_builds_to_the_rendered_environment() {
         return;
     }
     let text = std::fs::read_to_string(repo().join("keiko.yaml")).unwrap();
-    let spec = keiko_spec::load("keiko.yaml", &text).unwrap();
+    let platform = Platform::new(keiko_spec::load("keiko.yaml", &text).unwrap());
     for env in Env::ALL {
-        let view = components(&spec, env).unwrap();
+        let view = components(&platform, env).unwrap();
         let expected = by_id(view.iter().flat_map(|c| c.objects.iter().map(|o| o.value.clone())));
         let built = kustomize(&repo().join("generated").join(layout::overlay_index(env)));
         assert_eq!(built.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(), "{env}: object sets differ");

@@ -3,19 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keiko_model::Platform;
 use keiko_policy::{self as policy, yaml_input};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn spec() -> keiko_spec::Spec {
+fn platform() -> Platform {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../keiko.yaml");
-    keiko_spec::load("keiko.yaml", &std::fs::read_to_string(path).unwrap()).unwrap()
+    Platform::new(keiko_spec::load("keiko.yaml", &std::fs::read_to_string(path).unwrap()).unwrap())
 }
 
 #[test]
 fn the_generated_output_has_no_error_level_finding() {
-    let (_, report) = keiko_generate::render_checked(&spec()).unwrap();
+    let (_, report) = keiko_generate::render_checked(&platform()).unwrap();
     assert!(!report.has_errors(), "error-level findings:\n{}", report.text());
     assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
@@ -35,10 +36,12 @@ fn checking_while_rendering_equals_checking_the_written_files() {
     let reason = "staging and production sync by hand until the first release".to_owned();
     let check = "KEIKO-K8S-012".to_owned();
     exempted.security.exemptions.push(Exemption { check, reason, kinds: vec![], framework: Default::default() });
-    let validate = |raw| keiko_spec::validate(raw).unwrap();
-    for (spec, findings, exemptions) in [(spec(), 0, 0), (validate(manual), 172, 0), (validate(exempted), 0, 172)] {
-        let (files, gathered) = keiko_generate::render_checked(&spec).unwrap();
-        let parsed = policy::evaluate(&spec, &files);
+    let validate = |raw| Platform::new(keiko_spec::validate(raw).unwrap());
+    for (platform, findings, exemptions) in
+        [(platform(), 0, 0), (validate(manual), 172, 0), (validate(exempted), 0, 172)]
+    {
+        let (files, gathered) = keiko_generate::render_checked(&platform).unwrap();
+        let parsed = policy::evaluate(platform.spec(), &files);
         assert_eq!(gathered.findings, parsed.findings);
         assert_eq!(gathered.exempted, parsed.exempted);
         assert_eq!((parsed.findings.len(), parsed.exempted.len()), (findings, exemptions));
@@ -168,7 +171,7 @@ fn keiko_rule_exemptions_are_annotated_on_the_objects_they_cover() {
         framework: Default::default(),
     });
     let spec = keiko_spec::validate(raw).unwrap();
-    let objects: Vec<_> = keiko_manifests::components::components(&spec, keiko_spec::Env::Production)
+    let objects: Vec<_> = keiko_manifests::components::components(&Platform::new(spec), keiko_spec::Env::Production)
         .unwrap()
         .into_iter()
         .flat_map(|c| c.objects)

@@ -19,6 +19,7 @@ mod typed_objects;
 
 use keiko_manifests::Files;
 use keiko_manifests::output::{HEADER, json_document, yaml_document, yaml_stream};
+use keiko_model::Platform;
 use keiko_policy::yaml_input;
 use keiko_spec::Env;
 use keiko_spec::service::{Call, Database, ResourceAmounts, RolloutStrategy, Route, StartupProbe};
@@ -250,7 +251,7 @@ proptest! {
         let loaded = keiko_spec::load("random.yaml", &text).map_err(|errors| TestCaseError::fail(errors.to_string()))?;
         prop_assert_eq!(loaded.raw(), &raw, "the spec changes through its YAML file");
 
-        let (files, report) = keiko_generate::render_checked(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (files, report) = keiko_generate::render_checked(&Platform::new(spec)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(report.findings.is_empty(), "findings:\n{}", report.text());
         prop_assert!(report.exempted.is_empty(), "exempted: {:#?}", report.exempted);
         prop_assert!(report.notes.iter().all(|n| n.message.contains("kustomize")), "{:#?}", report.notes);

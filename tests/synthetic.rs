@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_generate::render_all;
+use keiko_model::Platform;
 use keiko_spec::synthetic;
 use std::path::Path;
 use std::process::Command;
@@ -27,7 +28,11 @@ fn synthetic_specs_validate_and_round_trip_through_yaml() {
         let loaded = keiko_spec::load("synthetic.yaml", &text)
             .unwrap_or_else(|errors| panic!("the written fleet of {n} does not load:\n{errors}"));
         assert_eq!(loaded.raw(), spec.raw(), "fleet of {n} changed through YAML");
-        assert_eq!(render_all(&loaded).unwrap(), render_all(&spec).unwrap(), "fleet of {n} renders differently");
+        assert_eq!(
+            render_all(&Platform::new(loaded)).unwrap(),
+            render_all(&Platform::new(spec)).unwrap(),
+            "fleet of {n} renders differently"
+        );
     }
 }
 
@@ -45,8 +50,8 @@ fn synthetic_fleets_have_every_feature_the_benchmark_claims() {
 
 #[test]
 fn rendering_a_synthetic_fleet_twice_gives_the_same_files() {
-    let spec = synthetic::spec(50).unwrap();
-    assert_eq!(render_all(&spec).unwrap(), render_all(&spec).unwrap());
+    let platform = Platform::new(synthetic::spec(50).unwrap());
+    assert_eq!(render_all(&platform).unwrap(), render_all(&platform).unwrap());
     assert_eq!(synthetic::raw(50), synthetic::raw(50));
 }
 

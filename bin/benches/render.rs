@@ -7,8 +7,9 @@
 
 use keiko_generate::assemble::Assembled;
 use keiko_manifests::Files;
+use keiko_model::Platform;
 use keiko_policy::Context;
-use keiko_spec::{Env, Spec};
+use keiko_spec::Env;
 
 /// The allocator `generate` uses, so stages cost here what they cost there.
 #[global_allocator]
@@ -30,8 +31,8 @@ fn text(n: usize) -> String {
     }
 }
 
-fn spec(n: usize) -> Spec {
-    keiko_spec::load("bench.yaml", &text(n)).unwrap()
+fn platform(n: usize) -> Platform {
+    Platform::new(keiko_spec::load("bench.yaml", &text(n)).unwrap())
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
@@ -42,19 +43,19 @@ fn load_and_validate(bencher: divan::Bencher, n: usize) {
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_all(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    bencher.bench(|| keiko_generate::render_all(divan::black_box(&spec)).unwrap());
+    let platform = platform(n);
+    bencher.bench(|| keiko_generate::render_all(divan::black_box(&platform)).unwrap());
 }
 
 /// Benches one layer's assembly, which also hands its objects to the policy engine.
 fn bench_layer(
     bencher: divan::Bencher,
     n: usize,
-    render: fn(&Spec, &Context) -> Result<Assembled, keiko_manifests::RenderError>,
+    render: fn(&Platform, &Context) -> Result<Assembled, keiko_manifests::RenderError>,
 ) {
-    let spec = spec(n);
-    let context = Context::from_spec(&spec);
-    bencher.bench(|| render(divan::black_box(&spec), &context).unwrap());
+    let platform = platform(n);
+    let context = Context::from_spec(platform.spec());
+    bencher.bench(|| render(divan::black_box(&platform), &context).unwrap());
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
@@ -69,32 +70,32 @@ fn render_argocd(bencher: divan::Bencher, n: usize) {
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_github(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
+    let platform = platform(n);
     bencher.bench(|| {
         let mut files = Files::new();
-        keiko_manifests::github::render(divan::black_box(&spec), &mut files).unwrap();
+        keiko_manifests::github::render(divan::black_box(&platform), &mut files).unwrap();
         files
     });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn render_terraform(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    bencher.bench(|| keiko_hcl::render(divan::black_box(&spec)).unwrap());
+    let platform = platform(n);
+    bencher.bench(|| keiko_hcl::render(divan::black_box(&platform)).unwrap());
 }
 
 /// One environment's objects, the unit every layer above builds on.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn components_one_env(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    bencher.bench(|| keiko_manifests::components::components(divan::black_box(&spec), Env::Dev).unwrap());
+    let platform = platform(n);
+    bencher.bench(|| keiko_manifests::components::components(divan::black_box(&platform), Env::Dev).unwrap());
 }
 
 /// Writing the base: one YAML file per object of the production view.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn layout_base(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    let base = keiko_manifests::components::components(&spec, Env::Production).unwrap();
+    let platform = platform(n);
+    let base = keiko_manifests::components::components(&platform, Env::Production).unwrap();
     bencher.bench(|| {
         let mut files = Files::new();
         keiko_manifests::layout::base(divan::black_box(&base), &mut files).unwrap();
@@ -105,9 +106,9 @@ fn layout_base(bencher: divan::Bencher, n: usize) {
 /// Diffing one environment against the base and writing its overlay.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn layout_overlay(bencher: divan::Bencher, n: usize) {
-    let spec = spec(n);
-    let base = keiko_manifests::components::components(&spec, Env::Production).unwrap();
-    let view = keiko_manifests::components::components(&spec, Env::Dev).unwrap();
+    let platform = platform(n);
+    let base = keiko_manifests::components::components(&platform, Env::Production).unwrap();
+    let view = keiko_manifests::components::components(&platform, Env::Dev).unwrap();
     bencher.bench(|| {
         let mut files = Files::new();
         keiko_manifests::layout::overlay(Env::Dev, divan::black_box(&base), &view, &mut files).unwrap();

@@ -10,20 +10,19 @@
 
 use crate::cores::{beside, in_parallel};
 use keiko_manifests::components;
-use keiko_manifests::k8s::access::Flows;
 use keiko_manifests::layout::render::Placed;
 use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
+use keiko_model::Platform;
 use keiko_policy::terraform_rules::TfFile;
 use keiko_policy::{Context, Gathered, Subject};
-use keiko_spec::Spec;
 
 /// Rendered files with what the checks gathered from their objects.
 pub type Assembled = (Files, Gathered);
 
 /// Every file of the platform but the policy report, with the objects the checks gathered.
-pub fn render(spec: &Spec) -> Result<Assembled, RenderError> {
-    let context = &Context::from_spec(spec);
-    let (others, k8s) = beside(|| small_layers(spec, context), || kubernetes(spec, context));
+pub fn render(platform: &Platform) -> Result<Assembled, RenderError> {
+    let context = &Context::from_spec(platform.spec());
+    let (others, k8s) = beside(|| small_layers(platform, context), || kubernetes(platform, context));
     let ((mut files, mut gathered), (other_files, other_gathered)) = (k8s?, others?);
     files.extend(other_files)?;
     gathered.merge(other_gathered);
@@ -31,14 +30,14 @@ pub fn render(spec: &Spec) -> Result<Assembled, RenderError> {
 }
 
 /// `k8s/`: every component's base and overlays, then the overlay indexes.
-pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
-    let flows = &Flows::new(spec);
-    let parts = components::parts(spec);
+pub fn kubernetes(platform: &Platform, context: &Context) -> Result<Assembled, RenderError> {
+    let flows = platform.connections();
+    let parts = components::parts(platform);
     let rendered = in_parallel(&parts, |part| {
         let mut files = Files::new();
-        let placed = keiko_manifests::layout::render::one_component(spec, *part, flows, &mut files)?;
+        let placed = keiko_manifests::layout::render::one_component(platform, *part, flows, &mut files)?;
         let mut gathered = Gathered::default();
-        check(&mut gathered, placed, spec, context);
+        check(&mut gathered, placed, platform, context);
         Ok::<_, RenderError>((files, gathered))
     })?;
     let (mut files, mut gathered) = (Files::new(), Gathered::default());
@@ -48,19 +47,19 @@ pub fn kubernetes(spec: &Spec, context: &Context) -> Result<Assembled, RenderErr
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
     let indexes = keiko_manifests::layout::render::indexes(&names, &mut files)?;
-    check(&mut gathered, indexes, spec, context);
+    check(&mut gathered, indexes, platform, context);
     Ok((files, gathered))
 }
 
 /// The JSON Schema, `argocd/`, the workflows and `terraform/`.
-fn small_layers(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
+fn small_layers(platform: &Platform, context: &Context) -> Result<Assembled, RenderError> {
     let (mut files, mut gathered) = (Files::new(), Gathered::default());
     schema_file::render(&mut files)?;
-    let (argocd_files, argocd_gathered) = gitops(spec, context)?;
+    let (argocd_files, argocd_gathered) = gitops(platform, context)?;
     files.extend(argocd_files)?;
     gathered.merge(argocd_gathered);
-    github::render(spec, &mut files)?;
-    for (path, body) in keiko_hcl::bodies(spec)? {
+    github::render(platform, &mut files)?;
+    for (path, body) in keiko_hcl::bodies(platform)? {
         files.insert(path.clone(), keiko_hcl::tf_file(&path, &body)?)?;
         gathered.add_terraform(vec![TfFile { path, body }]);
     }
@@ -68,15 +67,15 @@ fn small_layers(spec: &Spec, context: &Context) -> Result<Assembled, RenderError
 }
 
 /// `argocd/`: every environment's AppProjects and Applications.
-pub fn gitops(spec: &Spec, context: &Context) -> Result<Assembled, RenderError> {
+pub fn gitops(platform: &Platform, context: &Context) -> Result<Assembled, RenderError> {
     let mut files = Files::new();
     let mut gathered = Gathered::default();
-    let applications = argocd::render(spec, &mut files)?;
-    check(&mut gathered, applications, spec, context);
+    let applications = argocd::render(platform, &mut files)?;
+    check(&mut gathered, applications, platform, context);
     Ok((files, gathered))
 }
 
 /// Hands rendered objects to the object rules.
-fn check(gathered: &mut Gathered, placed: Vec<Placed>, spec: &Spec, context: &Context) {
-    gathered.add(placed.into_iter().map(Subject::placed).collect(), context, &spec.security().exemptions);
+fn check(gathered: &mut Gathered, placed: Vec<Placed>, platform: &Platform, context: &Context) {
+    gathered.add(placed.into_iter().map(Subject::placed).collect(), context, &platform.security().exemptions);
 }

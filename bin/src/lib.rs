@@ -8,30 +8,30 @@ pub mod tree;
 pub mod write;
 
 use keiko_manifests::{Files, RenderError};
+use keiko_model::Platform;
 use keiko_policy::{self as policy, Report};
-use keiko_spec::Spec;
 
 /// Every generated file of the platform: Kubernetes, Terraform, the schema and the
 /// policy report.
-pub fn render_all(spec: &Spec) -> Result<Files, RenderError> {
-    render_checked(spec).map(|(files, _)| files)
+pub fn render_all(platform: &Platform) -> Result<Files, RenderError> {
+    render_checked(platform).map(|(files, _)| files)
 }
 
 /// [`render_all`] together with the policy report written to `policy-report.md`, so
 /// the caller can refuse to write output that fails an error-level rule.
-pub fn render_checked(spec: &Spec) -> Result<(Files, Report), RenderError> {
-    render_checked_with(spec, |_| ()).map(|(files, report, ())| (files, report))
+pub fn render_checked(platform: &Platform) -> Result<(Files, Report), RenderError> {
+    render_checked_with(platform, |_| ()).map(|(files, report, ())| (files, report))
 }
 
 /// [`render_checked`], running `meanwhile` on the rendered files (all but the policy
 /// report) while the policy rules run on another thread: `generate` compares them with
 /// the current tree in that time.
 pub fn render_checked_with<R>(
-    spec: &Spec,
+    platform: &Platform,
     meanwhile: impl FnOnce(&Files) -> R,
 ) -> Result<(Files, Report, R), RenderError> {
-    let (mut files, gathered) = assemble::render(spec)?;
-    let (report, result) = cores::beside(|| policy::evaluate_gathered(spec, gathered), || meanwhile(&files));
+    let (mut files, gathered) = assemble::render(platform)?;
+    let (report, result) = cores::beside(|| policy::evaluate_gathered(platform.spec(), gathered), || meanwhile(&files));
     files.insert(POLICY_REPORT, report.markdown())?;
     Ok((files, report, result))
 }

@@ -15,6 +15,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use keiko_generate::write::{self, FileOutcome, Mode, Outcome};
 use keiko_generate::{POLICY_REPORT, drift, render_checked, render_checked_with};
+use keiko_model::Platform;
 use keiko_policy::{self as policy, Report};
 use keiko_spec::edit::{self, TagChange};
 use keiko_spec::{Env, SpecErrors};
@@ -171,7 +172,7 @@ fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Re
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    output(args, &spec, run, started)
+    output(args, &Platform::new(spec), run, started)
 }
 
 /// What the flags ask of the writer.
@@ -199,17 +200,17 @@ fn synthetic(args: &Args, n: usize, started: Instant) -> anyhow::Result<ExitCode
         return Ok(file_report(path, written, mode(args)));
     }
     match keiko_spec::synthetic::spec(n) {
-        Ok(spec) => output(args, &spec, start(args)?, started),
+        Ok(spec) => output(args, &Platform::new(spec), start(args)?, started),
         Err(errors) => Ok(invalid(&errors)),
     }
 }
 
 /// Renders `spec`, then writes it to `--out` or compares, as the mode asks.
-fn output(args: &Args, spec: &keiko_spec::Spec, mut run: write::Run, started: Instant) -> anyhow::Result<ExitCode> {
+fn output(args: &Args, platform: &Platform, mut run: write::Run, started: Instant) -> anyhow::Result<ExitCode> {
     // The current tree is compared with the rendered files while the policy runs.
     let compare = |files: &keiko_manifests::Files| run.compare(files);
     let (files, policy, comparison) =
-        render_checked_with(spec, compare).context("rendering failed; nothing was written")?;
+        render_checked_with(platform, compare).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
         return Ok(refuse(&policy));
     }
@@ -234,7 +235,7 @@ fn apply_edit(
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    let (files, policy) = render_checked(&spec).context("rendering failed; nothing was written")?;
+    let (files, policy) = render_checked(&Platform::new(spec)).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
         return Ok(refuse(&policy));
     }
@@ -258,7 +259,7 @@ fn install_workflows(file: &str, text: &str, service: &str, into: &Path, mode: M
         Ok(spec) => spec,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    let Some(workflow) = keiko_manifests::github::service_workflow(&spec, service)? else {
+    let Some(workflow) = keiko_manifests::github::service_workflow(&Platform::new(spec), service)? else {
         eprintln!("error: {file} has no service {service}: give one of the names under services");
         return Ok(ExitCode::from(2));
     };

@@ -21,15 +21,16 @@ pub use error::HclError;
 pub use file::tf_file;
 
 use hcl::Body;
+use keiko_model::Platform;
 use keiko_model::files::{Files, RenderError};
+use keiko_spec::Env;
 use keiko_spec::platform::Environment;
-use keiko_spec::{Env, Spec};
 use roots::backend::{StateLocation, s3};
 
 /// Renders every Terraform file for `spec`.
-pub fn render(spec: &Spec) -> Result<Files, RenderError> {
+pub fn render(platform: &Platform) -> Result<Files, RenderError> {
     let mut files = Files::new();
-    for (path, body) in bodies(spec)? {
+    for (path, body) in bodies(platform)? {
         let text = tf_file(&path, &body)?;
         files.insert(path, text)?;
     }
@@ -37,12 +38,12 @@ pub fn render(spec: &Spec) -> Result<Files, RenderError> {
 }
 
 /// Every Terraform file as a typed body, by path relative to `generated/`.
-pub fn bodies(spec: &Spec) -> Result<Vec<(String, Body)>, HclError> {
+pub fn bodies(platform: &Platform) -> Result<Vec<(String, Body)>, HclError> {
     let mut out = module_bodies();
-    for (env, environment) in spec.environments().iter() {
-        out.extend(env_bodies(spec, env, environment)?);
+    for (env, environment) in platform.environments().iter() {
+        out.extend(env_bodies(platform, env, environment)?);
     }
-    out.extend(shared_bodies(spec));
+    out.extend(shared_bodies(platform));
     Ok(out)
 }
 
@@ -62,12 +63,12 @@ fn module_bodies() -> Vec<(String, Body)> {
 }
 
 /// `terraform/envs/<env>/*.tf`: the environment's root module.
-fn env_bodies(spec: &Spec, env: Env, environment: &Environment) -> Result<Vec<(String, Body)>, HclError> {
+fn env_bodies(platform: &Platform, env: Env, environment: &Environment) -> Result<Vec<(String, Body)>, HclError> {
     let dir = format!("terraform/{}", names::env_dir(env));
     let key = format!("{}/terraform.tfstate", env.name());
     let location = StateLocation { bucket: &environment.state_bucket, key: &key, region: &environment.region };
     Ok(vec![
-        (format!("{dir}/main.tf"), roots::env_main::main_tf(spec, env, environment)?),
+        (format!("{dir}/main.tf"), roots::env_main::main_tf(platform, env, environment)?),
         (format!("{dir}/outputs.tf"), roots::env_outputs::outputs_tf()),
         (format!("{dir}/variables.tf"), roots::env_variables::variables_tf()),
         (format!("{dir}/versions.tf"), roots::versions(&["helm", "kubernetes", "ovh"], Some(s3(&location)))),
@@ -75,14 +76,14 @@ fn env_bodies(spec: &Spec, env: Env, environment: &Environment) -> Result<Vec<(S
 }
 
 /// `terraform/bootstrap/` (state buckets) and `terraform/global/` (registry).
-fn shared_bodies(spec: &Spec) -> Vec<(String, Body)> {
+fn shared_bodies(platform: &Platform) -> Vec<(String, Body)> {
     vec![
-        ("terraform/bootstrap/main.tf".into(), roots::bootstrap::main_tf(spec)),
+        ("terraform/bootstrap/main.tf".into(), roots::bootstrap::main_tf(platform)),
         ("terraform/bootstrap/variables.tf".into(), roots::bootstrap::variables_tf()),
         ("terraform/bootstrap/versions.tf".into(), roots::bootstrap::versions_tf()),
-        ("terraform/global/main.tf".into(), roots::global::main_tf(spec)),
+        ("terraform/global/main.tf".into(), roots::global::main_tf(platform)),
         ("terraform/global/outputs.tf".into(), roots::global::outputs_tf()),
         ("terraform/global/variables.tf".into(), roots::global::variables_tf()),
-        ("terraform/global/versions.tf".into(), roots::global::versions_tf(spec)),
+        ("terraform/global/versions.tf".into(), roots::global::versions_tf(platform)),
     ]
 }

@@ -3,7 +3,8 @@
 mod common;
 
 use hcl::{Block, Body, Expression};
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use std::collections::BTreeSet;
 
 /// The block `kind "labels.."` at the top of `body`.
@@ -41,29 +42,29 @@ fn field<'a>(expr: &'a Expression, key: &str) -> &'a Expression {
         .unwrap_or_else(|| panic!("no {key}"))
 }
 
-fn env_main(spec: &Spec, env: Env) -> Body {
-    common::parsed(&common::render(spec), &format!("terraform/envs/{}/main.tf", env.name()))
+fn env_main(platform: &Platform, env: Env) -> Body {
+    common::parsed(&common::render(platform), &format!("terraform/envs/{}/main.tf", env.name()))
 }
 
 #[test]
 fn every_service_with_a_database_has_its_database_and_user_in_every_environment() {
-    let spec = common::keiko();
-    let files = common::render(&spec);
+    let platform = common::keiko();
+    let files = common::render(&platform);
     let module = common::parsed(&files, "terraform/modules/ovh-postgres/main.tf");
     for kind in ["ovh_cloud_project_database_database", "ovh_cloud_project_database_postgresql_user"] {
         let resource = block(&module, "resource", &[kind, if kind.ends_with("user") { "user" } else { "database" }]);
         assert_eq!(attr(resource.body(), "for_each").to_string(), "var.databases");
     }
     for env in Env::ALL {
-        let main = env_main(&spec, env);
+        let main = env_main(&platform, env);
         let locals = block(&main, "locals", &[]);
         let databases = attr(locals.body(), "databases");
-        for (name, service) in spec.services() {
+        for (name, service) in platform.services() {
             let Some(database) = &service.database else { continue };
             assert_eq!(string(field(field(databases, name), "database")), database.name, "{env}: {name}");
         }
         let Expression::Object(object) = databases else { panic!("databases is not an object") };
-        assert_eq!(object.len(), spec.services().values().filter(|s| s.database.is_some()).count());
+        assert_eq!(object.len(), platform.services().values().filter(|s| s.database.is_some()).count());
         let postgres = block(&main, "module", &["postgres"]);
         assert_eq!(attr(postgres.body(), "databases").to_string(), "local.databases");
         let secrets = block(&main, "module", &["secrets"]);
@@ -73,10 +74,10 @@ fn every_service_with_a_database_has_its_database_and_user_in_every_environment(
 
 #[test]
 fn state_buckets_are_the_specs_and_distinct_per_environment() {
-    let spec = common::keiko();
-    let files = common::render(&spec);
+    let platform = common::keiko();
+    let files = common::render(&platform);
     let mut seen = BTreeSet::new();
-    for (env, environment) in spec.environments().iter() {
+    for (env, environment) in platform.environments().iter() {
         let versions = common::parsed(&files, &format!("terraform/envs/{}/versions.tf", env.name()));
         let backend = block(block(&versions, "terraform", &[]).body(), "backend", &["s3"]);
         let bucket = string(attr(backend.body(), "bucket"));
@@ -93,9 +94,9 @@ fn state_buckets_are_the_specs_and_distinct_per_environment() {
 
 #[test]
 fn node_pools_take_their_flavors_and_counts_from_the_spec() {
-    let spec = common::keiko();
-    for (env, environment) in spec.environments().iter() {
-        let main = env_main(&spec, env);
+    let platform = common::keiko();
+    for (env, environment) in platform.environments().iter() {
+        let main = env_main(&platform, env);
         let kubernetes = block(&main, "module", &["kubernetes"]);
         assert_eq!(string(attr(kubernetes.body(), "cluster_name")), environment.cluster);
         let pools = [
@@ -134,16 +135,16 @@ fn only_the_system_pool_is_tainted_and_both_are_labelled() {
 
 #[test]
 fn backup_buckets_follow_the_prefix_and_retention_of_the_spec() {
-    let spec = common::keiko();
+    let platform = common::keiko();
     for env in Env::ALL {
-        let main = env_main(&spec, env);
+        let main = env_main(&platform, env);
         let backups = block(&main, "module", &["backups"]);
-        let expected = spec.backups().bucket(env);
+        let expected = platform.backups().bucket(env);
         assert_eq!(string(attr(backups.body(), "name")), expected);
         let Expression::Array(rules) = attr(backups.body(), "expiration_rules") else { panic!("rules") };
         let days: Vec<(String, u32)> =
             rules.iter().map(|r| (string(field(r, "prefix")).to_owned(), number(field(r, "days")))).collect();
-        let b = spec.backups();
+        let b = platform.backups();
         assert_eq!(
             days,
             [("daily/".to_owned(), b.daily_retention_days), ("weekly/".to_owned(), b.weekly_retention_days)]
@@ -153,10 +154,10 @@ fn backup_buckets_follow_the_prefix_and_retention_of_the_spec() {
 
 #[test]
 fn argocd_is_installed_at_the_specs_chart_version() {
-    let spec = common::keiko();
-    let addon = &spec.addons()["argo-cd"];
-    for (env, environment) in spec.environments().iter() {
-        let main = env_main(&spec, env);
+    let platform = common::keiko();
+    let addon = &platform.addons()["argo-cd"];
+    for (env, environment) in platform.environments().iter() {
+        let main = env_main(&platform, env);
         let argocd = block(&main, "module", &["argocd"]);
         assert_eq!(string(attr(argocd.body(), "chart_version")), addon.version);
         assert_eq!(string(attr(argocd.body(), "git_branch")), environment.branch);
@@ -184,8 +185,8 @@ fn secret_data(secret: &Block) -> &Expression {
 
 #[test]
 fn every_service_with_a_database_has_a_connection_pool_in_every_environment() {
-    let spec = common::keiko();
-    let files = common::render(&spec);
+    let platform = common::keiko();
+    let files = common::render(&platform);
     let module = common::parsed(&files, "terraform/modules/ovh-postgres/main.tf");
     let pool = block(&module, "resource", &["ovh_cloud_project_database_postgresql_connection_pool", "pool"]);
     let expected = [
@@ -205,9 +206,9 @@ fn every_service_with_a_database_has_a_connection_pool_in_every_environment() {
         block(&outputs, "output", &[name]);
     }
     for env in Env::ALL {
-        let main = env_main(&spec, env);
+        let main = env_main(&platform, env);
         let databases = attr(block(&main, "locals", &[]).body(), "databases");
-        for (name, service) in spec.services() {
+        for (name, service) in platform.services() {
             let Some(database) = &service.database else { continue };
             assert_eq!(number(field(field(databases, name), "pool_size")), database.pool_size, "{env}: {name}");
         }
@@ -233,8 +234,8 @@ fn database_secrets_hold_exactly_the_properties_the_cluster_reads() {
 
 #[test]
 fn velero_object_storage_credentials_are_written_in_every_environment() {
-    let spec = common::keiko();
-    let files = common::render(&spec);
+    let platform = common::keiko();
+    let files = common::render(&platform);
     let module = common::parsed(&files, "terraform/modules/secrets/main.tf");
     let secret = block(&module, "resource", &["ovh_okms_secret", "velero"]);
     assert_eq!(string(attr(secret.body(), "path")), "velero/object-storage");
@@ -245,7 +246,7 @@ fn velero_object_storage_credentials_are_written_in_every_environment() {
     assert_eq!(roles.iter().map(string).collect::<Vec<_>>(), ["objectstore_operator"]);
     block(&user, "resource", &["ovh_cloud_project_user_s3_credential", "credential"]);
     for env in Env::ALL {
-        let main = env_main(&spec, env);
+        let main = env_main(&platform, env);
         let storage = block(&main, "module", &["velero_storage"]);
         assert_eq!(string(attr(storage.body(), "source")), "../../modules/object-storage-user", "{env}");
         let secrets = block(&main, "module", &["secrets"]);

@@ -19,7 +19,8 @@ proptest! {
         let spec = keiko_spec::load("fixture.yaml", &text);
         prop_assume!(spec.is_ok());
         let Ok(spec) = spec else { return Ok(()) };
-        let files = keiko_hcl::render(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let platform = keiko_model::Platform::new(spec);
+        let files = keiko_hcl::render(&platform).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for (path, text) in files.iter() {
             prop_assert!(hcl::parse(text).is_ok(), "{} does not parse", path);
         }

@@ -39,10 +39,10 @@ fn check(body: &Body, schema: &Value, at: &str, problems: &mut Vec<String>) {
 #[test]
 fn every_resource_and_attribute_exists_in_the_provider_schemas() {
     let schema: Value = serde_json::from_str(SCHEMA).unwrap_or_else(|error| panic!("{error}"));
-    let spec = common::keiko();
+    let platform = common::keiko();
     let mut problems = Vec::new();
     let mut checked = 0;
-    for (path, body) in keiko_hcl::bodies(&spec).unwrap_or_else(|error| panic!("{error}")) {
+    for (path, body) in keiko_hcl::bodies(&platform).unwrap_or_else(|error| panic!("{error}")) {
         for block in body.blocks() {
             let section = match block.identifier() {
                 "resource" => "resources",

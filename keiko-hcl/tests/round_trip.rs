@@ -4,9 +4,9 @@ mod common;
 
 #[test]
 fn every_tf_file_parses_back_into_the_same_body() {
-    let spec = common::fixture();
-    let files = common::render(&spec);
-    let bodies = keiko_hcl::bodies(&spec).unwrap_or_else(|error| panic!("{error}"));
+    let platform = common::fixture();
+    let files = common::render(&platform);
+    let bodies = keiko_hcl::bodies(&platform).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(bodies.len(), files.iter().count());
     for (path, body) in bodies {
         let parsed = common::parsed(&files, &path);
@@ -28,6 +28,6 @@ fn every_tf_file_starts_with_the_generated_header() {
 
 #[test]
 fn rendering_twice_gives_the_same_bytes() {
-    let spec = common::keiko();
-    assert_eq!(common::render(&spec), common::render(&spec));
+    let platform = common::keiko();
+    assert_eq!(common::render(&platform), common::render(&platform));
 }

@@ -8,6 +8,7 @@
 mod common;
 
 use keiko_manifests::components::components;
+use keiko_model::Platform;
 use keiko_spec::validate;
 use keiko_spec::{Env, Spec};
 use proptest::prelude::*;
@@ -53,8 +54,8 @@ fn from_spec(spec: &Spec) -> BTreeSet<Triple> {
     triples
 }
 
-fn objects(spec: &Spec, env: Env, kind: &str) -> Vec<Value> {
-    components(spec, env)
+fn objects(platform: &Platform, env: Env, kind: &str) -> Vec<Value> {
+    components(platform, env)
         .unwrap()
         .into_iter()
         .flat_map(|c| c.objects)
@@ -68,9 +69,9 @@ fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
 }
 
 /// Who a NetworkPolicy peer is.
-fn network_peer(spec: &Spec, peer: &Value) -> String {
+fn network_peer(platform: &Platform, peer: &Value) -> String {
     let namespace = text(peer, "/namespaceSelector/matchLabels/kubernetes.io~1metadata.name");
-    if namespace == spec.security().gateway.namespace {
+    if namespace == platform.security().gateway.namespace {
         return GATEWAY.to_owned();
     }
     if text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name") == "prometheus" {
@@ -80,11 +81,11 @@ fn network_peer(spec: &Spec, peer: &Value) -> String {
 }
 
 /// Ingress triples of the workload NetworkPolicies.
-fn from_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
+fn from_network_policies(platform: &Platform, env: Env) -> BTreeSet<Triple> {
     let mut triples = BTreeSet::new();
-    for policy in objects(spec, env, "NetworkPolicy") {
+    for policy in objects(platform, env, "NetworkPolicy") {
         let target = text(&policy, "/spec/podSelector/matchLabels/app.kubernetes.io~1name");
-        if target.is_empty() || text(&policy, "/metadata/namespace") == spec.observability().namespace {
+        if target.is_empty() || text(&policy, "/metadata/namespace") == platform.observability().namespace {
             continue; // namespace defaults and the telemetry pipeline, which serves every workload
         }
         let destination = format!("{}/{target}", text(&policy, "/metadata/namespace"));
@@ -92,7 +93,7 @@ fn from_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
             for peer in rule["from"].as_array().unwrap() {
                 for port in rule["ports"].as_array().unwrap() {
                     triples.insert((
-                        network_peer(spec, peer),
+                        network_peer(platform, peer),
                         destination.clone(),
                         port["port"].as_u64().unwrap() as u32,
                     ));
@@ -104,14 +105,14 @@ fn from_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
 }
 
 /// Egress triples towards platform workloads: the same flows seen from the caller.
-fn egress_of_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
+fn egress_of_network_policies(platform: &Platform, env: Env) -> BTreeSet<Triple> {
     let mut triples = BTreeSet::new();
-    for policy in objects(spec, env, "NetworkPolicy") {
-        if text(&policy, "/metadata/namespace") == spec.observability().namespace {
+    for policy in objects(platform, env, "NetworkPolicy") {
+        if text(&policy, "/metadata/namespace") == platform.observability().namespace {
             continue;
         }
         let source = match text(&policy, "/spec/podSelector/matchLabels/app.kubernetes.io~1name") {
-            "" if text(&policy, "/metadata/name") == spec.security().gateway.name => GATEWAY.to_owned(),
+            "" if text(&policy, "/metadata/name") == platform.security().gateway.name => GATEWAY.to_owned(),
             "" => continue,
             name => format!("{}/{name}", text(&policy, "/metadata/namespace")),
         };
@@ -119,11 +120,11 @@ fn egress_of_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
             for peer in rule["to"].as_array().unwrap() {
                 let callee = text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name");
                 let telemetry = text(peer, "/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
-                    == spec.observability().namespace;
+                    == platform.observability().namespace;
                 if callee.is_empty() || telemetry {
                     continue; // DNS, control plane, telemetry agent, databases, ACME solvers
                 }
-                let destination = network_peer(spec, peer);
+                let destination = network_peer(platform, peer);
                 for port in rule["ports"].as_array().unwrap() {
                     triples.insert((source.clone(), destination.clone(), port["port"].as_u64().unwrap() as u32));
                 }
@@ -134,11 +135,14 @@ fn egress_of_network_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
 }
 
 /// Triples of the workload AuthorizationPolicies.
-fn from_authorization_policies(spec: &Spec, env: Env) -> BTreeSet<Triple> {
-    let gateway_account =
-        format!("cluster.local/ns/{}/sa/{}-istio", spec.security().gateway.namespace, spec.security().gateway.name);
+fn from_authorization_policies(platform: &Platform, env: Env) -> BTreeSet<Triple> {
+    let gateway_account = format!(
+        "cluster.local/ns/{}/sa/{}-istio",
+        platform.security().gateway.namespace,
+        platform.security().gateway.name
+    );
     let mut triples = BTreeSet::new();
-    for policy in objects(spec, env, "AuthorizationPolicy") {
+    for policy in objects(platform, env, "AuthorizationPolicy") {
         let target = text(&policy, "/spec/selector/matchLabels/app.kubernetes.io~1name");
         if target.is_empty() {
             continue;
@@ -171,21 +175,21 @@ fn principal_to_workload(principal: &str) -> String {
     format!("{}/{}", parts[2], parts[4])
 }
 
-fn assert_layers_agree(spec: &Spec) {
-    let expected = from_spec(spec);
+fn assert_layers_agree(platform: &Platform) {
+    let expected = from_spec(platform.spec());
     for env in Env::ALL {
-        assert_eq!(from_network_policies(spec, env), expected, "{env}: NetworkPolicy ingress");
-        assert_eq!(from_authorization_policies(spec, env), expected, "{env}: AuthorizationPolicies");
+        assert_eq!(from_network_policies(platform, env), expected, "{env}: NetworkPolicy ingress");
+        assert_eq!(from_authorization_policies(platform, env), expected, "{env}: AuthorizationPolicies");
         let callers: BTreeSet<Triple> = expected.iter().filter(|t| t.0 != PROMETHEUS).cloned().collect();
-        assert_eq!(egress_of_network_policies(spec, env), callers, "{env}: NetworkPolicy egress");
+        assert_eq!(egress_of_network_policies(platform, env), callers, "{env}: NetworkPolicy egress");
     }
 }
 
 #[test]
 fn the_fleets_network_and_mesh_policies_match_its_call_graph() {
-    let spec = keiko_spec::load("keiko.yaml", common::KEIKO).unwrap();
-    assert!(!from_spec(&spec).is_empty());
-    assert_layers_agree(&spec);
+    let platform = Platform::new(keiko_spec::load("keiko.yaml", common::KEIKO).unwrap());
+    assert!(!from_spec(platform.spec()).is_empty());
+    assert_layers_agree(&platform);
 }
 
 proptest! {
@@ -194,6 +198,6 @@ proptest! {
     #[test]
     fn random_fleets_policies_match_their_call_graphs(plan in common::plans()) {
         let spec = validate(common::fleet(&plan)).map_err(|errors| TestCaseError::fail(format!("{errors:?}")))?;
-        assert_layers_agree(&spec);
+        assert_layers_agree(&Platform::new(spec));
     }
 }

@@ -52,12 +52,12 @@ fn stateful_store_and_namespace_objects() {
 
 #[test]
 fn dev_overlay_of_a_service() {
-    let spec = fixture();
+    let platform = fixture();
     let mut files = Files::new();
-    let flows = keiko_manifests::k8s::access::Flows::new(&spec);
-    let parts = keiko_manifests::components::parts(&spec);
+    let flows = keiko_model::connections::Connections::new(platform.spec());
+    let parts = keiko_manifests::components::parts(&platform);
     for part in &parts {
-        keiko_manifests::layout::render::one_component(&spec, *part, &flows, &mut files).unwrap();
+        keiko_manifests::layout::render::one_component(&platform, *part, &flows, &mut files).unwrap();
     }
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
     keiko_manifests::layout::render::indexes(&names, &mut files).unwrap();
@@ -68,8 +68,8 @@ fn dev_overlay_of_a_service() {
 
 #[test]
 fn argocd_objects_of_an_environment() {
-    let spec = fixture();
-    let objects = keiko_manifests::argocd::objects(&spec, Env::Staging).unwrap();
+    let platform = fixture();
+    let objects = keiko_manifests::argocd::objects(&platform, Env::Staging).unwrap();
     let find = |kind: &str, name: &str| {
         let object =
             objects.iter().find(|o| o.kind == kind && o.name == name).unwrap_or_else(|| panic!("no {kind} {name}"));

@@ -14,6 +14,7 @@ use keiko_manifests::github::steps::SET_IMAGE_STEP;
 use keiko_manifests::github::workflow::{Job, Step, Workflow};
 use keiko_manifests::github::{self, DIR, Pipeline, actions, terraform_pipeline};
 use keiko_manifests::output::HEADER;
+use keiko_model::Platform;
 use keiko_spec::Env;
 use keiko_spec::security::PIPELINES;
 
@@ -29,24 +30,24 @@ fn service_workflow_snapshot() {
 
 #[test]
 fn terraform_workflow_snapshot() {
-    let spec = fixture();
-    let workflow = terraform_pipeline::workflow(&spec, Env::Production);
-    let text = github::document(&spec, Pipeline::Terraform, "snapshot", &workflow).unwrap();
+    let platform = fixture();
+    let workflow = terraform_pipeline::workflow(&platform, Env::Production);
+    let text = github::document(&platform, Pipeline::Terraform, "snapshot", &workflow).unwrap();
     snapshot("gh_terraform_production", &text);
 }
 
 #[test]
 fn every_service_deploys_its_sha_from_each_branch_to_that_branchs_environment() {
-    let spec = fixture();
-    for (service, definition) in spec.services() {
-        let pipeline = workflow(&spec, service).unwrap();
-        let expected_image = format!("{}/{}", spec.platform().registry, definition.image.repository);
-        assert_eq!(image(&spec, service).as_deref(), Some(expected_image.as_str()));
+    let platform = fixture();
+    for (service, definition) in platform.services() {
+        let pipeline = workflow(&platform, service).unwrap();
+        let expected_image = format!("{}/{}", platform.settings().registry, definition.image.repository);
+        assert_eq!(image(&platform, service).as_deref(), Some(expected_image.as_str()));
         let build = &pipeline.jobs["build"];
         assert_eq!(step(build, "Build and push").with["tags"], format!("{expected_image}:{TAG}"), "{service}");
         assert_eq!(TAG, "${{ github.sha }}");
         for env in Env::ALL {
-            let branch = &spec.environments().get(env).branch;
+            let branch = &platform.environments().get(env).branch;
             let push = pipeline.on.push.as_ref().unwrap();
             assert!(push.branches.contains(branch), "{service}: {branch} does not trigger");
             let deploy = &pipeline.jobs[&deploy_job_id(env)];
@@ -56,7 +57,7 @@ fn every_service_deploys_its_sha_from_each_branch_to_that_branchs_environment() 
             let set_image = step(deploy, SET_IMAGE_STEP);
             assert_eq!(set_image.env["TAG"], TAG);
             assert_eq!(Env::parse(&set_image.env["TARGET_ENV"]), Some(env), "{service}");
-            assert!(spec.services().contains_key(&set_image.env["SERVICE"]), "{service}");
+            assert!(platform.services().contains_key(&set_image.env["SERVICE"]), "{service}");
             assert_eq!(set_image.env["SERVICE"], *service);
         }
     }
@@ -64,8 +65,8 @@ fn every_service_deploys_its_sha_from_each_branch_to_that_branchs_environment() 
 
 #[test]
 fn promotion_targets_the_next_environment_only_after_this_stage_passed() {
-    let spec = fixture();
-    let pipeline = workflow(&spec, "learning-service").unwrap();
+    let platform = fixture();
+    let pipeline = workflow(&platform, "learning-service").unwrap();
     for env in Env::ALL {
         let Some(next) = env.next() else { continue };
         let promote = &pipeline.jobs[&format!("promote-to-{next}")];
@@ -73,15 +74,15 @@ fn promotion_targets_the_next_environment_only_after_this_stage_passed() {
         let set_image = step(promote, SET_IMAGE_STEP);
         assert_eq!(set_image.env["TARGET_ENV"], next.name());
         let checkout = &promote.steps[0];
-        assert_eq!(checkout.with["ref"], spec.environments().get(next).branch);
+        assert_eq!(checkout.with["ref"], platform.environments().get(next).branch);
     }
 }
 
 #[test]
 fn scripts_never_interpolate_expressions_and_actions_are_pinned() {
-    let spec = fixture();
-    let mut workflows: Vec<Workflow> = spec.services().keys().map(|s| workflow(&spec, s).unwrap()).collect();
-    workflows.extend(Env::ALL.map(|env| terraform_pipeline::workflow(&spec, env)));
+    let platform = fixture();
+    let mut workflows: Vec<Workflow> = platform.services().keys().map(|s| workflow(&platform, s).unwrap()).collect();
+    workflows.extend(Env::ALL.map(|env| terraform_pipeline::workflow(&platform, env)));
     for pipeline in &workflows {
         for (id, job) in &pipeline.jobs {
             assert!(!job.runs_on.is_empty(), "{id}");
@@ -98,16 +99,16 @@ fn scripts_never_interpolate_expressions_and_actions_are_pinned() {
 
 #[test]
 fn every_workflow_parses_back_into_the_same_typed_workflow() {
-    let spec = fixture();
+    let platform = fixture();
     let mut files = Files::new();
-    github::render(&spec, &mut files).unwrap();
+    github::render(&platform, &mut files).unwrap();
     let workflows: Vec<_> = files.iter().collect();
-    assert_eq!(workflows.len(), spec.services().len() + Env::ALL.len());
+    assert_eq!(workflows.len(), platform.services().len() + Env::ALL.len());
     assert!(workflows.iter().all(|(path, _)| path.starts_with(DIR)));
     for (path, text) in workflows {
         let parsed: Workflow = serde_saphyr::from_str(text).unwrap_or_else(|error| panic!("{path}: {error}"));
         let pipeline = if parsed.name.starts_with("terraform-") { Pipeline::Terraform } else { Pipeline::Service };
-        assert_eq!(github::document(&spec, pipeline, path, &parsed).unwrap(), text, "{path}");
+        assert_eq!(github::document(&platform, pipeline, path, &parsed).unwrap(), text, "{path}");
     }
 }
 
@@ -118,17 +119,17 @@ fn workflow_exemptions_become_checkov_skip_comments_in_the_pipelines_they_name()
         "  exemptions: []\n",
         "  exemptions:\n    - check: CKV_GHA_7\n      framework: github_actions\n      kinds: [service]\n      reason: |\n        rollback\n        only\n",
     );
-    let spec = keiko_spec::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
-    let service = github::service_workflow(&spec, "learning-service").unwrap().unwrap();
+    let platform = Platform::new(keiko_spec::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}")));
+    let service = github::service_workflow(&platform, "learning-service").unwrap().unwrap();
     let expected = format!("{HEADER}name: learning-service\n# checkov:skip=CKV_GHA_7:rollback only\n\"on\":\n");
     assert!(service.starts_with(&expected), "{service}");
     let mut files = Files::new();
-    github::render(&spec, &mut files).unwrap();
+    github::render(&platform, &mut files).unwrap();
     for (path, text) in files.iter() {
         let terraform = path.contains("/terraform-");
         assert_eq!(text.contains("checkov:skip"), !terraform, "{path}");
     }
-    let kubernetes = keiko_manifests::components::components(&spec, Env::Dev).unwrap();
+    let kubernetes = keiko_manifests::components::components(&platform, Env::Dev).unwrap();
     let annotated = kubernetes.iter().flat_map(|c| &c.objects).filter(|o| o.value.to_string().contains("CKV_GHA_7"));
     assert_eq!(annotated.count(), 0, "workflow exemptions are not written on Kubernetes objects");
 }
@@ -140,9 +141,12 @@ fn an_unknown_service_has_no_workflow() {
 
 #[test]
 fn a_platform_repository_outside_github_is_refused_naming_the_field() {
+    // A spec error, located, before anything renders: the pipelines open pull requests there.
     let text = include_str!("fixtures/small.yaml")
         .replace("https://github.com/keikolatam/keiko-platform", "https://git.example.org/keikolatam/keiko-platform");
-    let spec = keiko_spec::load("small.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
-    let error = github::service_workflow(&spec, "learning-service").unwrap_err().to_string();
-    assert!(error.contains("platform.repository must be https://github.com/"), "{error}");
+    let errors = keiko_spec::load("small.yaml", &text).unwrap_err();
+    assert_eq!(errors.errors.len(), 1, "{errors}");
+    assert_eq!(errors.errors[0].path.to_string(), "platform.repository");
+    assert!(errors.errors[0].location.is_some(), "{errors}");
+    assert!(errors.to_string().contains("must be https://github.com/<owner>/<name>"), "{errors}");
 }

@@ -10,17 +10,18 @@ use keiko_manifests::components::components;
 use keiko_manifests::k8s::Object;
 use keiko_manifests::observability::collector_config::Config;
 use keiko_manifests::observability::dashboards::Dashboard;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::validate::cron;
-use keiko_spec::{Env, Spec};
 use promql_parser::parser::{self, Expr};
 use serde_json::Value;
 
-fn spec() -> Spec {
-    keiko_spec::load("keiko.yaml", common::KEIKO).unwrap()
+fn platform() -> Platform {
+    Platform::new(keiko_spec::load("keiko.yaml", common::KEIKO).unwrap())
 }
 
-fn objects(spec: &Spec, env: Env) -> Vec<Object> {
-    components(spec, env).unwrap().into_iter().flat_map(|c| c.objects).collect()
+fn objects(platform: &Platform, env: Env) -> Vec<Object> {
+    components(platform, env).unwrap().into_iter().flat_map(|c| c.objects).collect()
 }
 
 /// Metric names an expression selects.
@@ -57,10 +58,10 @@ fn rule_expressions(objects: &[Object]) -> Vec<(String, String)> {
 }
 
 /// Whether a generated scrape target provides `metric`.
-fn provided(spec: &Spec, env: Env, objects: &[Object], metric: &str, expr: &str) -> bool {
-    let argocd = keiko_manifests::argocd::objects(spec, env).unwrap();
+fn provided(platform: &Platform, env: Env, objects: &[Object], metric: &str, expr: &str) -> bool {
+    let argocd = keiko_manifests::argocd::objects(platform, env).unwrap();
     let values = |chart: &str| {
-        let name = spec.addons().iter().find(|(_, a)| a.chart == chart).map(|(n, _)| n.clone()).unwrap_or_default();
+        let name = platform.addons().iter().find(|(_, a)| a.chart == chart).map(|(n, _)| n.clone()).unwrap_or_default();
         argocd
             .iter()
             .find(|o| o.kind == "Application" && o.name == name)
@@ -71,7 +72,7 @@ fn provided(spec: &Spec, env: Env, objects: &[Object], metric: &str, expr: &str)
         return objects.iter().any(|o| o.kind == "ServiceMonitor" && expr.contains(&format!("service=\"{}\"", o.name)));
     }
     if metric.starts_with("kube_") || metric.starts_with("kubelet_") {
-        return spec.addons().values().any(|a| a.chart == "kube-prometheus-stack");
+        return platform.addons().values().any(|a| a.chart == "kube-prometheus-stack");
     }
     if metric.starts_with("certmanager_") {
         return values("cert-manager")["prometheus"]["servicemonitor"]["enabled"] == true;
@@ -84,11 +85,11 @@ fn provided(spec: &Spec, env: Env, objects: &[Object], metric: &str, expr: &str)
 
 #[test]
 fn every_rule_is_promql_over_metrics_a_scrape_target_provides() {
-    let spec = spec();
+    let platform = platform();
     for env in Env::ALL {
-        let objects = objects(&spec, env);
+        let objects = objects(&platform, env);
         let rules = rule_expressions(&objects);
-        assert!(rules.len() > spec.services().len() * 5, "{env}: per-service and platform rules exist");
+        assert!(rules.len() > platform.services().len() * 5, "{env}: per-service and platform rules exist");
         for (alert, expr) in rules {
             let parsed = parser::parse(&expr).unwrap_or_else(|e| panic!("{env} {alert}: {e}\n{expr}"));
             let mut names = Vec::new();
@@ -96,7 +97,7 @@ fn every_rule_is_promql_over_metrics_a_scrape_target_provides() {
             assert!(!names.is_empty(), "{env} {alert} reads no metric");
             for name in names {
                 assert!(
-                    provided(&spec, env, &objects, &name, &expr),
+                    provided(&platform, env, &objects, &name, &expr),
                     "{env} {alert}: nothing generated provides `{name}`"
                 );
             }
@@ -106,11 +107,11 @@ fn every_rule_is_promql_over_metrics_a_scrape_target_provides() {
 
 #[test]
 fn dashboards_use_valid_promql_and_round_trip_through_their_type() {
-    let spec = spec();
-    let objects = objects(&spec, Env::Production);
+    let platform = platform();
+    let objects = objects(&platform, Env::Production);
     let dashboards: Vec<&Object> =
         objects.iter().filter(|o| o.value.pointer("/metadata/labels/grafana_dashboard").is_some()).collect();
-    assert_eq!(dashboards.len(), spec.services().len() + 1);
+    assert_eq!(dashboards.len(), platform.services().len() + 1);
     for object in dashboards {
         for text in object.value["data"].as_object().unwrap().values() {
             let dashboard: Dashboard = serde_json::from_str(text.as_str().unwrap()).unwrap();
@@ -124,10 +125,10 @@ fn dashboards_use_valid_promql_and_round_trip_through_their_type() {
 
 #[test]
 fn collector_configurations_round_trip_through_their_type() {
-    let spec = spec();
+    let platform = platform();
     for env in Env::ALL {
         for name in ["otel-agent", "otel-gateway"] {
-            let objects = objects(&spec, env);
+            let objects = objects(&platform, env);
             let map = objects.iter().find(|o| o.kind == "ConfigMap" && o.name == name).unwrap();
             let text = map.value["data"]["config.yaml"].as_str().unwrap();
             let config: Config = serde_saphyr::from_str(text).unwrap();
@@ -140,10 +141,10 @@ fn collector_configurations_round_trip_through_their_type() {
 
 #[test]
 fn every_database_is_backed_up_at_least_every_six_hours_in_every_environment() {
-    let spec = spec();
+    let platform = platform();
     for env in Env::ALL {
-        let objects = objects(&spec, env);
-        for (name, service) in spec.services().iter().filter(|(_, s)| s.database.is_some()) {
+        let objects = objects(&platform, env);
+        for (name, service) in platform.services().iter().filter(|(_, s)| s.database.is_some()) {
             let job = objects
                 .iter()
                 .find(|o| o.kind == "CronJob" && o.name == format!("backup-{name}"))
@@ -152,7 +153,10 @@ fn every_database_is_backed_up_at_least_every_six_hours_in_every_environment() {
             let gap = cron::parse(schedule).unwrap().max_gap_minutes().unwrap();
             assert!(gap <= 360, "{env} {name}: backups up to {gap} minutes apart");
             let script = job.value.to_string();
-            assert!(script.contains(&spec.backups().bucket(env)), "{env} {name}: writes to the environment's bucket");
+            assert!(
+                script.contains(&platform.backups().bucket(env)),
+                "{env} {name}: writes to the environment's bucket"
+            );
             assert!(script.contains(&service.database.as_ref().unwrap().name));
         }
         assert!(objects.iter().any(|o| o.kind == "CronJob" && o.name == "dr-drill"), "{env}: a DR drill is scheduled");

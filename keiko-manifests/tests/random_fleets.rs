@@ -6,6 +6,7 @@
 
 use keiko_manifests::components::components;
 use keiko_manifests::k8s::{BASE_ENV, patch};
+use keiko_model::Platform;
 use keiko_spec::Env;
 use keiko_spec::validate;
 use proptest::prelude::*;
@@ -20,10 +21,11 @@ proptest! {
     #[test]
     fn random_fleets_render_every_object_and_rebuild_from_overlays(plan in plans()) {
         let spec = validate(fleet(&plan)).map_err(|errors| TestCaseError::fail(format!("{errors:?}")))?;
-        let base = components(&spec, BASE_ENV).unwrap();
+        let platform = Platform::new(spec);
+        let base = components(&platform, BASE_ENV).unwrap();
         for env in Env::ALL {
-            let view = components(&spec, env).unwrap();
-            prop_assert_eq!(&view, &components(&spec, env).unwrap(), "rendering is deterministic");
+            let view = components(&platform, env).unwrap();
+            prop_assert_eq!(&view, &components(&platform, env).unwrap(), "rendering is deterministic");
             for (name, (blue_green, ..)) in &plan {
                 let component = view.iter().find(|c| &c.name == name).unwrap();
                 let kinds: Vec<&str> = component.objects.iter().map(|o| o.kind.as_str()).collect();

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_manifests::components::components;
+use keiko_model::Platform;
 use keiko_spec::Env;
 use serde_json::Value;
 
@@ -11,11 +12,12 @@ const KEIKO: &str = include_str!("../../keiko.yaml");
 
 /// Every (object, pod template) pair of the fleet's services and stores in every environment.
 fn pod_templates() -> Vec<(Env, Value, Value)> {
-    let spec = keiko_spec::load("keiko.yaml", KEIKO).unwrap();
+    let platform = Platform::new(keiko_spec::load("keiko.yaml", KEIKO).unwrap());
     let mut out = Vec::new();
     for env in Env::ALL {
-        for component in components(&spec, env).unwrap() {
-            let fleet = spec.services().contains_key(&component.name) || spec.stateful().contains_key(&component.name);
+        for component in components(&platform, env).unwrap() {
+            let fleet =
+                platform.services().contains_key(&component.name) || platform.stateful().contains_key(&component.name);
             for object in component.objects {
                 let workload = fleet && ["Deployment", "Rollout", "StatefulSet"].contains(&object.kind.as_str());
                 if let Some(template) = object.value.pointer("/spec/template").cloned().filter(|_| workload) {
@@ -92,10 +94,10 @@ fn rollouts_never_take_a_pod_down_first_outside_dev() {
 /// Every pod the platform runs, whatever owns it: the fleet's workloads, the telemetry
 /// pipeline, backup and drill jobs.
 fn every_pod_spec() -> Vec<(String, Value)> {
-    let spec = keiko_spec::load("keiko.yaml", KEIKO).unwrap();
+    let platform = Platform::new(keiko_spec::load("keiko.yaml", KEIKO).unwrap());
     let mut out = Vec::new();
     for env in Env::ALL {
-        for object in components(&spec, env).unwrap().into_iter().flat_map(|c| c.objects) {
+        for object in components(&platform, env).unwrap().into_iter().flat_map(|c| c.objects) {
             let pointer = match object.kind.as_str() {
                 "Deployment" | "Rollout" | "StatefulSet" | "DaemonSet" | "Job" => "/spec/template/spec",
                 "CronJob" => "/spec/jobTemplate/spec/template/spec",

@@ -2,7 +2,7 @@
 //! pods' environment, the NetworkPolicies and the collectors themselves take these from
 //! here, so a sender and its receiver cannot disagree.
 
-use keiko_spec::Spec;
+use crate::Platform;
 
 /// The agents' Service (a DaemonSet of collectors), which services send OTLP to.
 pub const AGENT: &str = "otel-agent";
@@ -18,6 +18,6 @@ pub const OTLP_HTTP: u16 = 4318;
 pub const METRICS: u16 = 8889;
 
 /// The OTLP endpoint services export to (`OTEL_EXPORTER_OTLP_ENDPOINT`).
-pub fn agent_endpoint(spec: &Spec) -> String {
-    format!("http://{AGENT}.{}.svc:{OTLP_GRPC}", spec.observability().namespace)
+pub fn agent_endpoint(platform: &Platform) -> String {
+    format!("http://{AGENT}.{}.svc:{OTLP_GRPC}", platform.observability().namespace)
 }

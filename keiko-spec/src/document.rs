@@ -42,12 +42,19 @@ pub struct RawSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     raw: RawSpec,
+    github_repository: String,
 }
 
 impl Spec {
-    /// Wraps a spec that `validate` found valid.
-    pub(crate) fn validated(raw: RawSpec) -> Spec {
-        Spec { raw }
+    /// Wraps a spec that `validate` found valid, with what validation read from it.
+    pub(crate) fn validated(raw: RawSpec, github_repository: String) -> Spec {
+        Spec { raw, github_repository }
+    }
+
+    /// The platform repository as GitHub's `owner/name` (from `platform.repository`),
+    /// where the pipelines open and merge their pull requests.
+    pub fn github_repository(&self) -> &str {
+        &self.github_repository
     }
 
     /// Platform-wide settings.

@@ -6,20 +6,20 @@ use crate::blocks::module_call;
 use crate::expr::{object, reference};
 use crate::providers;
 use hcl::{Block, Body, Expression};
+use keiko_model::Platform;
 use keiko_model::generated::MANAGED_BY;
-use keiko_spec::Spec;
 
 /// The `main.tf` of the bootstrap root.
-pub fn main_tf(spec: &Spec) -> Body {
+pub fn main_tf(platform: &Platform) -> Body {
     let tags = object([
         ("managed_by", MANAGED_BY.into()),
-        ("platform", spec.platform().name.as_str().into()),
+        ("platform", platform.settings().name.as_str().into()),
         ("purpose", "terraform-state".into()),
     ]);
     let builder = Body::builder()
         .add_block(Block::builder("locals").add_attribute(("tags", tags)).build())
         .add_block(providers::ovh());
-    let buckets = spec.environments().iter().map(|(env, environment)| {
+    let buckets = platform.environments().iter().map(|(env, environment)| {
         let tags =
             crate::expr::call("merge", [reference("local", &["tags"]), object([("environment", env.name().into())])]);
         module_call(&format!("state_{}", env.short_name()), "../modules", "object-storage")

@@ -6,9 +6,9 @@ use crate::expr::{ident_object, num, object, reference, var};
 use crate::names::ident;
 use crate::providers;
 use hcl::{Block, Body, Expression};
+use keiko_model::Platform;
 use keiko_model::generated::MANAGED_BY;
 use keiko_spec::Env;
-use keiko_spec::Spec;
 use keiko_spec::addon::Addon;
 use keiko_spec::platform::{Environment, NodePool};
 
@@ -27,37 +27,40 @@ pub fn root_app_path(env: Env) -> String {
 }
 
 /// The `main.tf` of `env`.
-pub fn main_tf(spec: &Spec, env: Env, environment: &Environment) -> Result<Body, HclError> {
-    let addon = spec.addons().get(ARGOCD_ADDON).ok_or_else(|| HclError::MissingAddon(ARGOCD_ADDON.into()))?;
+pub fn main_tf(platform: &Platform, env: Env, environment: &Environment) -> Result<Body, HclError> {
+    let addon = platform.addons().get(ARGOCD_ADDON).ok_or_else(|| HclError::MissingAddon(ARGOCD_ADDON.into()))?;
     Ok(Body::builder()
-        .add_block(locals(spec, env)?)
+        .add_block(locals(platform, env)?)
         .add_block(providers::ovh())
         .add_block(providers::helm())
         .add_block(providers::kubernetes())
-        .add_block(kubernetes(spec, environment))
+        .add_block(kubernetes(platform, environment))
         .add_block(postgres(environment))
-        .add_block(backups(spec, env, environment))
+        .add_block(backups(platform, env, environment))
         .add_block(velero_storage(environment))
         .add_block(secrets(env, environment))
-        .add_block(argocd(spec, env, environment, addon))
+        .add_block(argocd(platform, env, environment, addon))
         .build())
 }
 
 /// `local.tags` (cost tracking per environment) and `local.databases` (per service).
-fn locals(spec: &Spec, env: Env) -> Result<Block, HclError> {
+fn locals(platform: &Platform, env: Env) -> Result<Block, HclError> {
     let tags = object([
         ("environment", env.name().into()),
         ("managed_by", MANAGED_BY.into()),
-        ("platform", spec.platform().name.as_str().into()),
+        ("platform", platform.settings().name.as_str().into()),
     ]);
-    Ok(Block::builder("locals").add_attribute(("tags", tags)).add_attribute(("databases", databases(spec)?)).build())
+    Ok(Block::builder("locals")
+        .add_attribute(("tags", tags))
+        .add_attribute(("databases", databases(platform)?))
+        .build())
 }
 
 /// Every service with a database, keyed by service name: database name, connection pool size,
 /// team and cost center.
-pub fn databases(spec: &Spec) -> Result<Expression, HclError> {
+pub fn databases(platform: &Platform) -> Result<Expression, HclError> {
     let mut entries = Vec::new();
-    for (name, service) in spec.services() {
+    for (name, service) in platform.services() {
         let Some(database) = &service.database else { continue };
         let value = object([
             ("database", database.name.as_str().into()),
@@ -79,11 +82,11 @@ fn pool(pool: &NodePool) -> Expression {
     ])
 }
 
-fn kubernetes(spec: &Spec, environment: &Environment) -> Block {
+fn kubernetes(platform: &Platform, environment: &Environment) -> Block {
     module_call("kubernetes", MODULES, "ovh-kubernetes")
         .add_attribute(("cluster_name", environment.cluster.as_str()))
         .add_attribute(("region", environment.mks_region()))
-        .add_attribute(("kubernetes_version", spec.platform().kubernetes_version.as_str()))
+        .add_attribute(("kubernetes_version", platform.settings().kubernetes_version.as_str()))
         .add_attribute(("system_pool", pool(&environment.node_pools.system)))
         .add_attribute(("applications_pool", pool(&environment.node_pools.applications)))
         .build()
@@ -105,8 +108,8 @@ fn postgres(environment: &Environment) -> Block {
         .build()
 }
 
-fn backups(spec: &Spec, env: Env, environment: &Environment) -> Block {
-    let b = spec.backups();
+fn backups(platform: &Platform, env: Env, environment: &Environment) -> Block {
+    let b = platform.backups();
     let rule =
         |id: &str, prefix: &str, days: u32| object([("id", id.into()), ("prefix", prefix.into()), ("days", num(days))]);
     let rules = Expression::Array(vec![
@@ -147,12 +150,12 @@ fn secrets(env: Env, environment: &Environment) -> Block {
         .build()
 }
 
-fn argocd(spec: &Spec, env: Env, environment: &Environment, addon: &Addon) -> Block {
+fn argocd(platform: &Platform, env: Env, environment: &Environment, addon: &Addon) -> Block {
     module_call("argocd", MODULES, "argocd-bootstrap")
         .add_attribute(("repository", addon.repository.as_str()))
         .add_attribute(("chart_version", addon.version.as_str()))
         .add_attribute(("namespace", addon.namespace.as_str()))
-        .add_attribute(("git_repository", spec.platform().repository.as_str()))
+        .add_attribute(("git_repository", platform.settings().repository.as_str()))
         .add_attribute(("git_branch", environment.branch.as_str()))
         .add_attribute(("git_path", root_app_path(env)))
         .add_attribute(("depends_on", Expression::Array(vec![reference("module", &["kubernetes"])])))

@@ -7,7 +7,8 @@ use crate::blocks::{module_call, output};
 use crate::expr::reference;
 use crate::providers;
 use hcl::Body;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 
 /// The registry plan: enough for the services' images; plans can only be upgraded.
 pub const REGISTRY_PLAN: &str = "SMALL";
@@ -15,10 +16,10 @@ pub const REGISTRY_PLAN: &str = "SMALL";
 pub const STATE_KEY: &str = "global/terraform.tfstate";
 
 /// The `main.tf` of the global root.
-pub fn main_tf(spec: &Spec) -> Body {
-    let production = spec.environments().get(Env::Production);
+pub fn main_tf(platform: &Platform) -> Body {
+    let production = platform.environments().get(Env::Production);
     let registry = module_call("registry", "../modules", "registry")
-        .add_attribute(("name", spec.platform().organization.as_str()))
+        .add_attribute(("name", platform.settings().organization.as_str()))
         .add_attribute(("region", production.region.as_str()))
         .add_attribute(("plan", REGISTRY_PLAN))
         .build();
@@ -26,8 +27,8 @@ pub fn main_tf(spec: &Spec) -> Body {
 }
 
 /// The `versions.tf` of the global root.
-pub fn versions_tf(spec: &Spec) -> Body {
-    let production = spec.environments().get(Env::Production);
+pub fn versions_tf(platform: &Platform) -> Body {
+    let production = platform.environments().get(Env::Production);
     let location = StateLocation { bucket: &production.state_bucket, key: STATE_KEY, region: &production.region };
     versions(&["ovh"], Some(s3(&location)))
 }

@@ -3,25 +3,25 @@
 #![allow(dead_code)]
 
 use keiko_model::Files;
-use keiko_spec::Spec;
+use keiko_model::Platform;
 
 /// The small fixture spec's text.
 pub const FIXTURE: &str = include_str!("../fixture.yaml");
 
 /// The fixture spec, validated.
-pub fn fixture() -> Spec {
-    keiko_spec::load("fixture.yaml", FIXTURE).unwrap_or_else(|errors| panic!("{errors}"))
+pub fn fixture() -> Platform {
+    Platform::new(keiko_spec::load("fixture.yaml", FIXTURE).unwrap_or_else(|errors| panic!("{errors}")))
 }
 
 /// The repository's keiko.yaml, validated.
-pub fn keiko() -> Spec {
+pub fn keiko() -> Platform {
     let text = include_str!("../../../keiko.yaml");
-    keiko_spec::load("keiko.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+    Platform::new(keiko_spec::load("keiko.yaml", text).unwrap_or_else(|errors| panic!("{errors}")))
 }
 
-/// Every Terraform file of `spec`.
-pub fn render(spec: &Spec) -> Files {
-    keiko_hcl::render(spec).unwrap_or_else(|error| panic!("{error}"))
+/// Every Terraform file of `platform`.
+pub fn render(platform: &Platform) -> Files {
+    keiko_hcl::render(platform).unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// The parsed file at `path`.

@@ -9,41 +9,42 @@ use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels};
 use crate::layout;
 use crate::output::RenderError;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_model::Platform;
 use keiko_model::gitops::{FINALIZER, waves};
+use keiko_spec::Env;
 use keiko_spec::addon::Addon;
 use keiko_spec::platform::SyncMode;
-use keiko_spec::{Env, Spec};
 /// Sync history kept per application for `argocd app rollback`.
 const HISTORY: i64 = 10;
 
 /// The Application of one component's overlay in `env`.
-pub fn component(spec: &Spec, env: Env, name: &str) -> Application {
+pub fn component(platform: &Platform, env: Env, name: &str) -> Application {
     let wave = match name {
         PLATFORM => waves::PLATFORM,
         GATEWAY => waves::GATEWAY,
-        name if spec.stateful().contains_key(name) => waves::STORES,
+        name if platform.stateful().contains_key(name) => waves::STORES,
         _ => waves::SERVICES,
     };
-    let namespace = match spec.stateful().get(name) {
+    let namespace = match platform.stateful().get(name) {
         Some(store) => store.namespace.as_str(),
-        None if name == GATEWAY => spec.security().gateway.namespace.as_str(),
-        None if name == OBSERVABILITY => spec.observability().namespace.as_str(),
-        None => spec.platform().namespace.as_str(),
+        None if name == GATEWAY => platform.security().gateway.namespace.as_str(),
+        None if name == OBSERVABILITY => platform.observability().namespace.as_str(),
+        None => platform.settings().namespace.as_str(),
     };
     let source = ApplicationSource {
-        repo_url: spec.platform().repository.clone(),
-        target_revision: spec.environments().get(env).branch.clone(),
+        repo_url: platform.settings().repository.clone(),
+        target_revision: platform.environments().get(env).branch.clone(),
         path: Some(format!("generated/{}", layout::overlay_dir(env, name))),
         ..Default::default()
     };
-    let ignore = if spec.services().contains_key(name) { controller_owned_fields() } else { Vec::new() };
-    application(spec, env, name, project::SERVICES, wave, source, namespace, ignore)
+    let ignore = if platform.services().contains_key(name) { controller_owned_fields() } else { Vec::new() };
+    application(platform, env, name, project::SERVICES, wave, source, namespace, ignore)
 }
 
 /// The Application of an add-on: its upstream chart at the pinned version, with values
 /// generated from typed structs.
-pub fn addon(spec: &Spec, env: Env, name: &str, addon: &Addon) -> Result<Application, RenderError> {
-    let values = values::for_chart(spec, env, addon)
+pub fn addon(platform: &Platform, env: Env, name: &str, addon: &Addon) -> Result<Application, RenderError> {
+    let values = values::for_chart(platform, env, addon)
         .map_err(|reason| RenderError::Serialize { path: format!("argocd/{env}/application-{name}.yaml"), reason })?;
     let source = ApplicationSource {
         repo_url: addon.repository.clone(),
@@ -52,12 +53,12 @@ pub fn addon(spec: &Spec, env: Env, name: &str, addon: &Addon) -> Result<Applica
         helm: Some(ApplicationSourceHelm { release_name: name.to_owned(), values_object: values }),
         ..Default::default()
     };
-    Ok(application(spec, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, Vec::new()))
+    Ok(application(platform, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, Vec::new()))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn application(
-    spec: &Spec,
+    platform: &Platform,
     env: Env,
     name: &str,
     project: &str,
@@ -70,7 +71,7 @@ fn application(
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(NAMESPACE.to_owned()),
-            labels: Some(labels::platform(spec, name)),
+            labels: Some(labels::platform(platform, name)),
             annotations: Some(annotations::wave(wave)),
             finalizers: Some(vec![FINALIZER.to_owned()]),
             ..Default::default()
@@ -79,7 +80,7 @@ fn application(
             project: project.to_owned(),
             source,
             destination: ApplicationDestination { server: IN_CLUSTER.to_owned(), namespace: namespace.to_owned() },
-            sync_policy: sync_policy(spec.environments().get(env).sync),
+            sync_policy: sync_policy(platform.environments().get(env).sync),
             ignore_differences,
             revision_history_limit: Some(HISTORY),
         },

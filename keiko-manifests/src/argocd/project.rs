@@ -6,7 +6,8 @@ use crate::crd::argocd::{AppProject, AppProjectSpec, ApplicationDestination, Gro
 use crate::k8s::labels;
 use crate::k8s::namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use keiko_spec::Spec;
+use keiko_model::Platform;
+use keiko_spec::addon::Chart;
 use std::collections::BTreeSet;
 
 /// The project of the platform add-ons (upstream Helm charts).
@@ -16,9 +17,9 @@ pub const SERVICES: &str = "keiko-services";
 
 /// Add-ons come from their chart repositories only and may install cluster-wide
 /// machinery (CRDs, webhooks, cluster roles) in their own namespaces.
-pub fn platform(spec: &Spec) -> AppProject {
-    let repos: BTreeSet<String> = spec.addons().values().map(|a| a.repository.clone()).collect();
-    let namespaces: BTreeSet<String> = spec.addons().values().map(|a| a.namespace.clone()).collect();
+pub fn platform(platform: &Platform) -> AppProject {
+    let repos: BTreeSet<String> = platform.addons().values().map(|a| a.repository.clone()).collect();
+    let namespaces: BTreeSet<String> = platform.addons().values().map(|a| a.namespace.clone()).collect();
     let cluster_kinds = [
         ("", "Namespace"),
         ("apiextensions.k8s.io", "CustomResourceDefinition"),
@@ -30,7 +31,7 @@ pub fn platform(spec: &Spec) -> AppProject {
         ("apiregistration.k8s.io", "APIService"),
     ];
     project(
-        spec,
+        platform,
         PLATFORM,
         "Platform add-ons from their upstream Helm charts",
         repos,
@@ -42,14 +43,15 @@ pub fn platform(spec: &Spec) -> AppProject {
 
 /// Services and stores come from this repository only, go to the platform's own
 /// namespaces only, and may create only the kinds the generator emits.
-pub fn services(spec: &Spec) -> AppProject {
-    let repos = BTreeSet::from([spec.platform().repository.clone()]);
-    let mut namespaces: BTreeSet<String> = namespace::names(spec).into_iter().collect();
+pub fn services(platform: &Platform) -> AppProject {
+    let repos = BTreeSet::from([platform.settings().repository.clone()]);
+    let mut namespaces: BTreeSet<String> = namespace::names(platform).into_iter().collect();
     // Alerting rules, dashboards and Velero schedules live in their add-ons' namespaces.
     namespaces.extend(
-        spec.addons()
+        platform
+            .addons()
             .values()
-            .filter(|a| ["kube-prometheus-stack", "velero"].contains(&a.chart.as_str()))
+            .filter(|a| matches!(a.role(), Some(Chart::KubePrometheusStack | Chart::Velero)))
             .map(|a| a.namespace.clone()),
     );
     let namespaced = [
@@ -89,7 +91,7 @@ pub fn services(spec: &Spec) -> AppProject {
         ("velero.io", "Schedule"),
     ];
     project(
-        spec,
+        platform,
         SERVICES,
         "Keiko services and stores from this repository",
         repos,
@@ -100,7 +102,7 @@ pub fn services(spec: &Spec) -> AppProject {
 }
 
 fn project(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     description: &str,
     repos: BTreeSet<String>,
@@ -115,7 +117,7 @@ fn project(
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(NAMESPACE.to_owned()),
-            labels: Some(labels::platform(spec, name)),
+            labels: Some(labels::platform(platform, name)),
             annotations: Some(super::annotations::wave(keiko_model::gitops::waves::PROJECTS)),
             ..Default::default()
         },

@@ -3,8 +3,9 @@
 //! than one replica where production needs it.
 
 use crate::k8s::pod::NODE_POOL_LABEL;
-use keiko_spec::addon::{Addon, SUPPORTED_CHARTS};
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
+use keiko_spec::addon::{Addon, Chart, SUPPORTED_CHARTS};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,24 +56,25 @@ fn replicas(env: Env) -> u32 {
 }
 
 /// The values of `addon`'s chart in `env`, or why there are none.
-pub fn for_chart(spec: &Spec, env: Env, addon: &Addon) -> Result<Value, String> {
-    let value = match addon.chart.as_str() {
-        "argo-cd" => to_value(super::charts::argo_cd(env)),
-        "argo-rollouts" => to_value(super::charts::argo_rollouts(env)),
-        "cert-manager" => to_value(super::charts::cert_manager(env)),
-        "external-secrets" => to_value(super::charts::external_secrets(env)),
-        "base" => to_value(super::charts::istio_base()),
-        "istiod" => to_value(super::charts::istiod(env)),
-        "cni" => to_value(super::charts::istio_cni()),
-        "kube-prometheus-stack" => to_value(super::charts::kube_prometheus_stack(env)),
-        "jaeger" => to_value(super::charts::jaeger()),
-        "eck-operator" => to_value(super::charts::eck_operator()),
-        "fluent-bit" => to_value(super::charts::fluent_bit(spec)),
-        "velero" => to_value(super::charts::velero(spec, env)),
-        "vpa" => to_value(super::charts::vpa()),
-        other => {
-            return Err(format!("no values builder for chart `{other}`; supported: {}", SUPPORTED_CHARTS.join(", ")));
-        }
+pub fn for_chart(platform: &Platform, env: Env, addon: &Addon) -> Result<Value, String> {
+    let Some(chart) = addon.role() else {
+        let chart = &addon.chart;
+        return Err(format!("no values builder for chart `{chart}`; supported: {}", SUPPORTED_CHARTS.join(", ")));
+    };
+    let value = match chart {
+        Chart::ArgoCd => to_value(super::charts::argo_cd(env)),
+        Chart::ArgoRollouts => to_value(super::charts::argo_rollouts(env)),
+        Chart::CertManager => to_value(super::charts::cert_manager(env)),
+        Chart::ExternalSecrets => to_value(super::charts::external_secrets(env)),
+        Chart::IstioBase => to_value(super::charts::istio_base()),
+        Chart::Istiod => to_value(super::charts::istiod(env)),
+        Chart::IstioCni => to_value(super::charts::istio_cni()),
+        Chart::KubePrometheusStack => to_value(super::charts::kube_prometheus_stack(env)),
+        Chart::Jaeger => to_value(super::charts::jaeger()),
+        Chart::EckOperator => to_value(super::charts::eck_operator()),
+        Chart::FluentBit => to_value(super::charts::fluent_bit(platform)),
+        Chart::Velero => to_value(super::charts::velero(platform, env)),
+        Chart::Vpa => to_value(super::charts::vpa()),
     };
     value.map_err(|error| error.to_string())
 }

@@ -6,8 +6,9 @@ use super::{scripts, storage};
 use crate::k8s::secrets::{DATABASE_DIR, database_name};
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{EnvVar, SecretVolumeSource, Volume, VolumeMount};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::service::Service;
-use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The CronJob's name for a service's database.
@@ -17,7 +18,7 @@ pub fn name(service: &str) -> String {
 
 /// The backup of `service`'s database, or nothing when it has none.
 pub fn cron_job_for(
-    spec: &Spec,
+    platform: &Platform,
     env: Env,
     service_name: &str,
     service: &Service,
@@ -50,10 +51,16 @@ pub fn cron_job_for(
     let mut upload = step(
         "upload",
         scripts::images::AWS_CLI,
-        scripts::upload(&spec.backups().bucket(env), &format!("postgres/{}", database.name), &key_file),
+        scripts::upload(&platform.backups().bucket(env), &format!("postgres/{}", database.name), &key_file),
         vec![key_mount],
     );
-    upload.env = Some(storage::environment(spec, env));
+    upload.env = Some(storage::environment(platform, env));
     let parts = JobParts { before: vec![dump], main: upload, volumes: vec![db_volume, key_volume] };
-    Some(cron_job(&name(service_name), &spec.platform().namespace, &spec.backups().database_schedule, labels, parts))
+    Some(cron_job(
+        &name(service_name),
+        &platform.settings().namespace,
+        &platform.backups().database_schedule,
+        labels,
+        parts,
+    ))
 }

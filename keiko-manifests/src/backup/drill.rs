@@ -6,16 +6,17 @@
 use super::jobs::{JobParts, cron_job, step};
 use super::{scripts, storage};
 use k8s_openapi::api::batch::v1::CronJob;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use std::collections::BTreeMap;
 
 /// The drill's name (the alert matches `dr-drill-*` jobs).
 pub const NAME: &str = "dr-drill";
 
 /// The drill CronJob, or nothing when no service has a database.
-pub fn cron_job_for(spec: &Spec, env: Env, labels: BTreeMap<String, String>) -> Option<CronJob> {
+pub fn cron_job_for(platform: &Platform, env: Env, labels: BTreeMap<String, String>) -> Option<CronJob> {
     let databases: Vec<String> =
-        spec.services().values().filter_map(|s| s.database.as_ref()).map(|d| d.name.clone()).collect();
+        platform.services().values().filter_map(|s| s.database.as_ref()).map(|d| d.name.clone()).collect();
     if databases.is_empty() {
         return None;
     }
@@ -24,12 +25,12 @@ pub fn cron_job_for(spec: &Spec, env: Env, labels: BTreeMap<String, String>) -> 
     let mut fetch = step(
         "fetch",
         scripts::images::AWS_CLI,
-        scripts::fetch_latest(&spec.backups().bucket(env), &databases, &key_file),
+        scripts::fetch_latest(&platform.backups().bucket(env), &databases, &key_file),
         vec![key_mount],
     );
-    fetch.env = Some(storage::environment(spec, env));
+    fetch.env = Some(storage::environment(platform, env));
     let restore =
         step("restore-and-verify", scripts::images::POSTGRES, scripts::verify_restore(&databases), Vec::new());
     let parts = JobParts { before: vec![fetch], main: restore, volumes: vec![key_volume] };
-    Some(cron_job(NAME, &spec.platform().namespace, &spec.backups().drill_schedule, labels, parts))
+    Some(cron_job(NAME, &platform.settings().namespace, &platform.backups().drill_schedule, labels, parts))
 }

@@ -13,24 +13,30 @@ pub mod velero;
 
 use crate::k8s::Object;
 use crate::output::RenderError;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::service::Service;
-use keiko_spec::{Env, Spec};
 
 /// The backup objects shared by the fleet, in the services' namespace: credentials,
 /// policy and the drill. Each database's job travels with its service instead
 /// ([`service_objects`]), so no component, and no ArgoCD build, grows with the fleet.
-pub fn objects(spec: &Spec, env: Env) -> Result<Vec<Object>, RenderError> {
-    let namespace = &spec.platform().namespace;
+pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError> {
+    let namespace = &platform.settings().namespace;
     let mut objects =
-        vec![Object::new(&storage::secret(spec, namespace))?, Object::new(&network::policy(spec, namespace))?];
-    if let Some(job) = drill::cron_job_for(spec, env, network::pod_labels(spec, drill::NAME)) {
+        vec![Object::new(&storage::secret(platform, namespace))?, Object::new(&network::policy(platform, namespace))?];
+    if let Some(job) = drill::cron_job_for(platform, env, network::pod_labels(platform, drill::NAME)) {
         objects.push(Object::new(&job)?);
     }
     Ok(objects)
 }
 
 /// The backup job of one service's database, if it owns one.
-pub fn service_objects(spec: &Spec, env: Env, name: &str, service: &Service) -> Result<Vec<Object>, RenderError> {
-    let labels = network::pod_labels(spec, &database::name(name));
-    database::cron_job_for(spec, env, name, service, labels).iter().map(Object::new).collect()
+pub fn service_objects(
+    platform: &Platform,
+    env: Env,
+    name: &str,
+    service: &Service,
+) -> Result<Vec<Object>, RenderError> {
+    let labels = network::pod_labels(platform, &database::name(name));
+    database::cron_job_for(platform, env, name, service, labels).iter().map(Object::new).collect()
 }

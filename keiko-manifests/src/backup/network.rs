@@ -8,7 +8,7 @@ use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use std::collections::BTreeMap;
 
 /// The label every backup and drill pod carries.
@@ -17,14 +17,14 @@ pub const ROLE_LABEL: &str = "keiko.io/role";
 pub const ROLE: &str = "backup";
 
 /// Labels of backup pods.
-pub fn pod_labels(spec: &Spec, name: &str) -> BTreeMap<String, String> {
-    let mut labels = labels::platform(spec, name);
+pub fn pod_labels(platform: &Platform, name: &str) -> BTreeMap<String, String> {
+    let mut labels = labels::platform(platform, name);
     labels.insert(ROLE_LABEL.to_owned(), ROLE.to_owned());
     labels
 }
 
 /// Egress of backup pods.
-pub fn policy(spec: &Spec, namespace: &str) -> NetworkPolicy {
+pub fn policy(platform: &Platform, namespace: &str) -> NetworkPolicy {
     let public = NetworkPolicyPeer {
         ip_block: Some(IPBlock {
             cidr: "0.0.0.0/0".to_owned(),
@@ -33,7 +33,7 @@ pub fn policy(spec: &Spec, namespace: &str) -> NetworkPolicy {
         ..Default::default()
     };
     NetworkPolicy {
-        metadata: object_meta("backup-jobs", namespace, labels::platform(spec, "backup-jobs")),
+        metadata: object_meta("backup-jobs", namespace, labels::platform(platform, "backup-jobs")),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
                 match_labels: Some(BTreeMap::from([(ROLE_LABEL.to_owned(), ROLE.to_owned())])),

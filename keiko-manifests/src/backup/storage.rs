@@ -8,8 +8,9 @@ use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::secrets::{REFRESH, STORE};
 use k8s_openapi::api::core::v1::{EnvVar, SecretVolumeSource, Volume, VolumeMount};
+use keiko_model::Platform;
 use keiko_model::object_storage;
-use keiko_spec::{Env, Spec};
+use keiko_spec::Env;
 
 /// The Secret with the S3 credentials and the backup encryption key, in each namespace
 /// that runs backup jobs.
@@ -22,13 +23,13 @@ pub const ENCRYPTION_KEY: &str = "backups/encryption-key";
 pub const KEY_DIR: &str = "/etc/backup-storage";
 
 /// The credentials and key, synced into `namespace`.
-pub fn secret(spec: &Spec, namespace: &str) -> ExternalSecret {
+pub fn secret(platform: &Platform, namespace: &str) -> ExternalSecret {
     let item = |secret_key: &str, key: &str, property: &str| ExternalSecretData {
         secret_key: secret_key.to_owned(),
         remote_ref: RemoteRef { key: key.to_owned(), property: property.to_owned() },
     };
     ExternalSecret {
-        metadata: object_meta(SECRET, namespace, labels::platform(spec, SECRET)),
+        metadata: object_meta(SECRET, namespace, labels::platform(platform, SECRET)),
         spec: ExternalSecretSpec {
             refresh_interval: REFRESH.to_owned(),
             secret_store_ref: StoreRef { name: STORE.to_owned(), kind: "ClusterSecretStore".to_owned() },
@@ -59,8 +60,8 @@ fn credentials_file() -> Template {
 /// The S3 client's environment in `env`: where its credentials file is, the bucket's
 /// region and endpoint. Credentials are read from the mounted file, never from
 /// environment variables.
-pub fn environment(spec: &Spec, env: Env) -> Vec<EnvVar> {
-    let region = &spec.environments().get(env).region;
+pub fn environment(platform: &Platform, env: Env) -> Vec<EnvVar> {
+    let region = &platform.environments().get(env).region;
     let plain =
         |name: &str, value: &str| EnvVar { name: name.to_owned(), value: Some(value.to_owned()), value_from: None };
     vec![
@@ -97,9 +98,9 @@ pub fn key_volume() -> (Volume, VolumeMount) {
 pub const VELERO_SECRET: &str = "velero-object-storage";
 
 /// Velero's credentials, synced into its namespace.
-pub fn velero_secret(spec: &Spec, namespace: &str) -> ExternalSecret {
-    let mut secret = secret(spec, namespace);
-    secret.metadata = object_meta(VELERO_SECRET, namespace, labels::platform(spec, VELERO_SECRET));
+pub fn velero_secret(platform: &Platform, namespace: &str) -> ExternalSecret {
+    let mut secret = secret(platform, namespace);
+    secret.metadata = object_meta(VELERO_SECRET, namespace, labels::platform(platform, VELERO_SECRET));
     secret.spec.target.name = VELERO_SECRET.to_owned();
     secret.spec.data.retain(|d| d.secret_key != "sse-c-key");
     if let Some(template) = secret.spec.target.template.as_mut() {

@@ -11,11 +11,13 @@ pub mod stateful_set;
 pub mod store_config;
 pub mod workload;
 
-use crate::k8s::{BACKUPS, GATEWAY, OBSERVABILITY, Object, PLATFORM, access, exemptions, gateway, platform, pod};
+use crate::k8s::{BACKUPS, GATEWAY, OBSERVABILITY, Object, PLATFORM, exemptions, gateway, platform as namespaces, pod};
 use crate::output::RenderError;
+use keiko_model::Platform;
+use keiko_model::connections::Connections;
+use keiko_spec::Env;
 use keiko_spec::service::Service;
 use keiko_spec::stateful::StatefulComponent;
-use keiko_spec::{Env, Spec};
 
 /// A group of objects deployed and patched together: one service, one store, or the
 /// namespaces.
@@ -41,14 +43,14 @@ pub struct ImageRef {
 }
 
 /// Every component of `env`: the platform, the gateway, services, then stateful stores.
-pub fn components(spec: &Spec, env: Env) -> Result<Vec<Component>, RenderError> {
-    components_with(spec, env, &access::Flows::new(spec))
+pub fn components(platform: &Platform, env: Env) -> Result<Vec<Component>, RenderError> {
+    components_with(platform, env, platform.connections())
 }
 
 /// [`components`] with the fleet's flows computed once by the caller, which renders
 /// several environments from the same spec.
-pub fn components_with(spec: &Spec, env: Env, flows: &access::Flows) -> Result<Vec<Component>, RenderError> {
-    parts(spec).into_iter().map(|part| component(spec, env, part, flows)).collect()
+pub fn components_with(platform: &Platform, env: Env, flows: &Connections) -> Result<Vec<Component>, RenderError> {
+    parts(platform).into_iter().map(|part| component(platform, env, part, flows)).collect()
 }
 
 /// A component of the fleet before it is rendered for an environment, so a renderer can
@@ -83,32 +85,32 @@ impl Part<'_> {
 }
 
 /// Every component of the fleet in output order: the fixed ones, services, then stores.
-pub fn parts(spec: &Spec) -> Vec<Part<'_>> {
+pub fn parts(platform: &Platform) -> Vec<Part<'_>> {
     let mut parts = vec![Part::Platform, Part::Gateway, Part::Observability, Part::Backups];
-    parts.extend(spec.services().iter().map(|(name, svc)| Part::Service(name, svc)));
-    parts.extend(spec.stateful().iter().map(|(name, store)| Part::Store(name, store)));
+    parts.extend(platform.services().iter().map(|(name, svc)| Part::Service(name, svc)));
+    parts.extend(platform.stateful().iter().map(|(name, store)| Part::Store(name, store)));
     parts
 }
 
 /// One component rendered for `env`, with its policy exemptions annotated.
-pub fn component(spec: &Spec, env: Env, part: Part<'_>, flows: &access::Flows) -> Result<Component, RenderError> {
+pub fn component(platform: &Platform, env: Env, part: Part<'_>, flows: &Connections) -> Result<Component, RenderError> {
     let (image, mut objects) = match part {
-        Part::Platform => (None, platform::objects(spec, env)?),
-        Part::Gateway => (None, gateway::objects(spec, env)?),
-        Part::Observability => (None, crate::observability::objects(spec, env)?),
-        Part::Backups => (None, crate::backup::objects(spec, env)?),
+        Part::Platform => (None, namespaces::objects(platform, env)?),
+        Part::Gateway => (None, gateway::objects(platform, env)?),
+        Part::Observability => (None, crate::observability::objects(platform, env)?),
+        Part::Backups => (None, crate::backup::objects(platform, env)?),
         Part::Service(name, svc) => {
             let image = ImageRef {
-                name: pod::image_name(spec, svc),
-                reference: pod::image(spec, svc, env),
+                name: pod::image_name(platform, svc),
+                reference: pod::image(platform, svc, env),
                 tag: svc.image.tags.get(env).clone(),
             };
-            let mut objects = workload::objects(spec, name, svc, env, flows)?;
-            objects.extend(crate::backup::service_objects(spec, env, name, svc)?);
+            let mut objects = workload::objects(platform, name, svc, env, flows)?;
+            objects.extend(crate::backup::service_objects(platform, env, name, svc)?);
             (Some(image), objects)
         }
-        Part::Store(name, store) => (None, stateful_set::objects(spec, name, store, env, flows)?),
+        Part::Store(name, store) => (None, stateful_set::objects(platform, name, store, env, flows)?),
     };
-    exemptions::annotate(spec, &mut objects);
+    exemptions::annotate(platform, &mut objects);
     Ok(Component { name: part.name().to_owned(), image, objects })
 }

@@ -17,8 +17,9 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::stateful::{Engine, StatefulComponent};
-use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The log-streaming sidecar's image, pinned.
@@ -55,19 +56,19 @@ fn profile(engine: Engine) -> EngineProfile {
 }
 
 /// Every object of one stateful store in one environment.
-/// `flows` is the render's [`crate::k8s::access::Flows`], computed once for the whole fleet.
+/// `flows` is the render's [`keiko_model::connections::Connections`], computed once for the whole fleet.
 pub fn objects(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     store: &StatefulComponent,
     env: Env,
-    flows: &crate::k8s::access::Flows,
+    flows: &keiko_model::connections::Connections,
 ) -> Result<Vec<Object>, RenderError> {
     let ns = store.namespace.as_str();
     let version = store.image.rsplit_once(':').map_or("", |(_, tag)| tag);
     let who = Identity { name, component: "database", version, team: &store.team, cost_center: &store.cost_center };
-    let labels = labels::recommended(spec, &who);
-    let me = crate::k8s::access::Workload { namespace: ns.to_owned(), name: name.to_owned() };
+    let labels = labels::recommended(platform, &who);
+    let me = keiko_model::connections::Workload { namespace: ns.to_owned(), name: name.to_owned() };
     let flows = flows.touching(&me).to_vec();
     let mut objects = vec![
         Object::new(&crate::k8s::service_account::service_account(ns, name, false, labels.clone()))?,
@@ -77,8 +78,8 @@ pub fn objects(
         Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
         Object::new(&stateful_set(name, store, env, labels.clone()))?,
         Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
-        Object::new(&crate::k8s::network_policy::workload(spec, &me, &flows, false, labels.clone()))?,
-        Object::new(&crate::k8s::mesh::authorization(spec, &me, &flows, labels.clone()))?,
+        Object::new(&crate::k8s::network_policy::workload(platform, &me, &flows, false, labels.clone()))?,
+        Object::new(&crate::k8s::mesh::authorization(platform, &me, &flows, labels.clone()))?,
     ];
     if let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
         objects.push(Object::new(&crate::k8s::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
@@ -95,7 +96,7 @@ fn stateful_set(name: &str, store: &StatefulComponent, env: Env, labels: BTreeMa
     StatefulSet {
         metadata: object_meta(name, &store.namespace, labels.clone()),
         spec: Some(StatefulSetSpec {
-            replicas: Some(i32::try_from(*store.replicas.get(env)).unwrap_or(i32::MAX)),
+            replicas: Some(keiko_model::platform::int32(*store.replicas.get(env))),
             service_name: Some(service::headless_name(name)),
             selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
             template: PodTemplateSpec {

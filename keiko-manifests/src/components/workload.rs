@@ -1,29 +1,30 @@
 //! Every object of one service in one environment.
 
-use crate::k8s::access::{self, Workload};
 use crate::k8s::autoscaling::{self, Target};
 use crate::k8s::object::Object;
 use crate::k8s::{
     config_map, deployment, labels, mesh, network_policy, pod, rbac, rollout, routes, secrets, service, service_account,
 };
 use crate::output::RenderError;
+use keiko_model::Platform;
+use keiko_model::connections::{self, Workload};
+use keiko_spec::Env;
 use keiko_spec::service::{METRICS_PORT, RolloutStrategy, Service};
-use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The service's objects, in a fixed order.
-/// `flows` is the render's [`access::Flows`], computed once for the whole fleet.
+/// `flows` is the render's [`connections::Connections`], computed once for the whole fleet.
 pub fn objects(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     svc: &Service,
     env: Env,
-    flows: &access::Flows,
+    flows: &connections::Connections,
 ) -> Result<Vec<Object>, RenderError> {
-    let namespace = spec.platform().namespace.as_str();
-    let labels = labels::recommended(spec, &pod::identity(name, svc, env));
+    let namespace = platform.settings().namespace.as_str();
+    let labels = labels::recommended(platform, &pod::identity(name, svc, env));
     let data = config_map::data(name, svc, env);
-    let template = pod::template(spec, name, svc, env, &config_map::hash(&data));
+    let template = pod::template(platform, name, svc, env, &config_map::hash(&data));
     let replicas = svc.replicas.get(env);
     let mut objects = vec![
         Object::new(&service_account::service_account(
@@ -58,32 +59,32 @@ pub fn objects(
     objects.push(Object::new(&autoscaling::hpa(namespace, target, *replicas, svc.autoscaling, labels.clone()))?);
     objects.push(Object::new(&autoscaling::pdb(namespace, name, labels.clone()))?);
     objects.push(Object::new(&autoscaling::vpa(namespace, target, labels.clone()))?);
-    objects.extend(security_objects(spec, name, svc, &labels, flows)?);
-    objects.extend(routes::objects(spec, name, svc, env, &labels)?);
+    objects.extend(security_objects(platform, name, svc, &labels, flows)?);
+    objects.extend(routes::objects(platform, name, svc, env, &labels)?);
     objects.push(Object::new(&crate::observability::slo::service_monitor(namespace, name, labels.clone()))?);
     objects.push(Object::new(&crate::observability::slo::rules(namespace, name, svc, labels.clone()))?);
     // The service's dashboard travels with the service, so each Application stays small.
-    if let Some(monitoring) = access::monitoring_namespace(spec) {
-        let dashboard = crate::observability::dashboards::service(spec, name);
-        objects.push(Object::new(&crate::observability::dashboards::config_map(spec, monitoring, &dashboard)?)?);
+    if let Some(monitoring) = platform.monitoring_namespace() {
+        let dashboard = crate::observability::dashboards::service(platform, name);
+        objects.push(Object::new(&crate::observability::dashboards::config_map(platform, monitoring, &dashboard)?)?);
     }
     Ok(objects)
 }
 
 /// Network policy, mesh authorization, secrets and API access of a service.
 fn security_objects(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     svc: &Service,
     labels: &BTreeMap<String, String>,
-    flows: &access::Flows,
+    flows: &connections::Connections,
 ) -> Result<Vec<Object>, RenderError> {
-    let namespace = spec.platform().namespace.as_str();
+    let namespace = platform.settings().namespace.as_str();
     let me = Workload { namespace: namespace.to_owned(), name: name.to_owned() };
     let flows = flows.touching(&me).to_vec();
     let mut objects = vec![
-        Object::new(&network_policy::workload(spec, &me, &flows, svc.database.is_some(), labels.clone()))?,
-        Object::new(&mesh::authorization(spec, &me, &flows, labels.clone()))?,
+        Object::new(&network_policy::workload(platform, &me, &flows, svc.database.is_some(), labels.clone()))?,
+        Object::new(&mesh::authorization(platform, &me, &flows, labels.clone()))?,
     ];
     if let Some(metrics) = svc.ports.iter().find(|p| p.name == METRICS_PORT) {
         objects.push(Object::new(&mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);

@@ -10,8 +10,9 @@ pub mod workflow;
 pub use workflow::Workflow;
 
 use crate::output::{Files, RenderError, yaml_document};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::security::Framework;
-use keiko_spec::{Env, Spec};
 
 /// The runner image of every job.
 pub const RUNNER: &str = "ubuntu-24.04";
@@ -21,17 +22,6 @@ pub const DIR: &str = "github/workflows";
 /// The file name of a service's workflow, without directory.
 pub fn workflow_file(service: &str) -> String {
     format!("{service}.yml")
-}
-
-/// The platform repository as `owner/name`, from `platform.repository`.
-pub fn platform_repository<'a>(spec: &'a Spec, path: &str) -> Result<&'a str, RenderError> {
-    let url = &spec.platform().repository;
-    url.strip_prefix("https://github.com/").map(|rest| rest.trim_end_matches(".git")).ok_or_else(|| {
-        RenderError::Unsupported {
-            path: path.to_owned(),
-            reason: format!("platform.repository must be https://github.com/<owner>/<name>, got {url}"),
-        }
-    })
 }
 
 /// The two kinds of generated workflow; `github_actions` exemptions name them in `kinds`.
@@ -63,10 +53,15 @@ const TRIGGERS: &str = "\n\"on\":\n";
 /// A workflow as file contents: the header, the YAML with a `# checkov:skip=ID:reason`
 /// line above `on:` for each `github_actions` exemption of the spec that covers
 /// `pipeline`, and each pinned action's version.
-pub fn document(spec: &Spec, pipeline: Pipeline, path: &str, workflow: &Workflow) -> Result<String, RenderError> {
+pub fn document(
+    platform: &Platform,
+    pipeline: Pipeline,
+    path: &str,
+    workflow: &Workflow,
+) -> Result<String, RenderError> {
     let text = actions::annotate(&yaml_document(path, workflow)?);
     let mut skips = String::new();
-    for exemption in spec.security().exemptions.iter().filter(|e| e.framework == Framework::GithubActions) {
+    for exemption in platform.security().exemptions.iter().filter(|e| e.framework == Framework::GithubActions) {
         if exemption.kinds.is_empty() || exemption.kinds.iter().any(|k| k == pipeline.name()) {
             let reason = exemption.reason.split_whitespace().collect::<Vec<_>>().join(" ");
             skips.push_str(&format!("# checkov:skip={}:{reason}\n", exemption.check));
@@ -76,25 +71,25 @@ pub fn document(spec: &Spec, pipeline: Pipeline, path: &str, workflow: &Workflow
 }
 
 /// The workflow file of `service`, or `None` when the spec has no such service.
-pub fn service_workflow(spec: &Spec, service: &str) -> Result<Option<String>, RenderError> {
-    if !spec.services().contains_key(service) {
+pub fn service_workflow(platform: &Platform, service: &str) -> Result<Option<String>, RenderError> {
+    if !platform.services().contains_key(service) {
         return Ok(None);
     }
     let path = format!("{DIR}/{}", workflow_file(service));
-    document(spec, Pipeline::Service, &path, &service_pipeline::workflow(spec, service)?).map(Some)
+    document(platform, Pipeline::Service, &path, &service_pipeline::workflow(platform, service)?).map(Some)
 }
 
 /// Writes one workflow per service and one Terraform workflow per environment.
-pub fn render(spec: &Spec, files: &mut Files) -> Result<(), RenderError> {
-    for service in spec.services().keys() {
+pub fn render(platform: &Platform, files: &mut Files) -> Result<(), RenderError> {
+    for service in platform.services().keys() {
         let path = format!("{DIR}/{}", workflow_file(service));
-        let workflow = service_pipeline::workflow(spec, service)?;
-        files.insert(path.clone(), document(spec, Pipeline::Service, &path, &workflow)?)?;
+        let workflow = service_pipeline::workflow(platform, service)?;
+        files.insert(path.clone(), document(platform, Pipeline::Service, &path, &workflow)?)?;
     }
     for env in Env::ALL {
         let path = format!("{DIR}/{}", terraform_pipeline::file_name(env));
-        let workflow = terraform_pipeline::workflow(spec, env);
-        files.insert(path.clone(), document(spec, Pipeline::Terraform, &path, &workflow)?)?;
+        let workflow = terraform_pipeline::workflow(platform, env);
+        files.insert(path.clone(), document(platform, Pipeline::Terraform, &path, &workflow)?)?;
     }
     Ok(())
 }

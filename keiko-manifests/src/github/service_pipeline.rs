@@ -9,9 +9,10 @@ use super::steps::{self, PlatformChange};
 use super::workflow::{
     BranchFilter, Concurrency, Input, InputKind, Job, Permissions, Step, Triggers, Workflow, WorkflowDispatch, vars,
 };
-use super::{RUNNER, platform_repository, workflow_file};
+use super::{RUNNER, workflow_file};
 use crate::output::RenderError;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use std::collections::BTreeMap;
 
 /// The tag of every image: the full commit SHA.
@@ -37,28 +38,28 @@ pub fn deploy_job_id(env: Env) -> String {
 }
 
 /// The full image name for `service`: `<registry>/<repository>`.
-pub fn image(spec: &Spec, service: &str) -> Option<String> {
-    let repository = &spec.services().get(service)?.image.repository;
-    Some(format!("{}/{repository}", spec.platform().registry))
+pub fn image(platform: &Platform, service: &str) -> Option<String> {
+    let repository = &platform.services().get(service)?.image.repository;
+    Some(format!("{}/{repository}", platform.settings().registry))
 }
 
 /// The pipeline of `service`, which must be in the spec.
-pub fn workflow(spec: &Spec, service: &str) -> Result<Workflow, RenderError> {
+pub fn workflow(platform: &Platform, service: &str) -> Result<Workflow, RenderError> {
     let path = workflow_file(service);
-    let image = image(spec, service).ok_or_else(|| RenderError::Unsupported {
+    let image = image(platform, service).ok_or_else(|| RenderError::Unsupported {
         path: path.clone(),
         reason: format!("services.{service}: no such service"),
     })?;
-    let platform = platform_repository(spec, &path)?;
+    let repository = platform.github_repository();
     let mut jobs = BTreeMap::new();
     for env in Env::ALL {
-        jobs.extend(env_jobs(spec, env, service, platform));
+        jobs.extend(env_jobs(platform, env, service, repository));
     }
-    jobs.insert("build".to_owned(), build(spec, service, &image));
+    jobs.insert("build".to_owned(), build(platform, service, &image));
     jobs.insert("notify".to_owned(), notify(jobs.keys().cloned().collect()));
     Ok(Workflow {
         name: service.to_owned(),
-        on: triggers(spec, service),
+        on: triggers(platform, service),
         permissions: Permissions::default(),
         concurrency: Concurrency { group: format!("{service}-${{{{ github.ref }}}}"), cancel_in_progress: false },
         env: vars([("SERVICE", service), ("IMAGE", &image)]),
@@ -66,8 +67,8 @@ pub fn workflow(spec: &Spec, service: &str) -> Result<Workflow, RenderError> {
     })
 }
 
-fn triggers(spec: &Spec, service: &str) -> Triggers {
-    let branches = Env::ALL.iter().map(|env| spec.environments().get(*env).branch.clone()).collect();
+fn triggers(platform: &Platform, service: &str) -> Triggers {
+    let branches = Env::ALL.iter().map(|env| platform.environments().get(*env).branch.clone()).collect();
     let paths = vec![format!("{}/**", service_dir(service)), format!(".github/workflows/{}", workflow_file(service))];
     let environment = Input {
         description: "The environment to roll back".to_owned(),
@@ -109,17 +110,17 @@ fn job(name: &str, condition: String, needs: Vec<String>, steps: Vec<Step>) -> J
 }
 
 /// The test, deploy, promote and rollback jobs of one environment.
-fn env_jobs(spec: &Spec, env: Env, service: &str, platform: &str) -> BTreeMap<String, Job> {
-    let branch = &spec.environments().get(env).branch;
+fn env_jobs(platform: &Platform, env: Env, service: &str, repository: &str) -> BTreeMap<String, Job> {
+    let branch = &platform.environments().get(env).branch;
     let mut jobs = BTreeMap::new();
     if let Some((id, job)) = test_job(env, service, branch) {
         jobs.insert(id.to_owned(), job);
     }
-    let change = PlatformChange { repository: platform, branch, env: env.name(), service, tag: TAG, reason: "deploy" };
+    let change = PlatformChange { repository, branch, env: env.name(), service, tag: TAG, reason: "deploy" };
     jobs.insert(deploy_job_id(env), deploy(env, &change, on_branch(branch), vec!["build".to_owned()]));
     match env.next() {
         Some(next) => {
-            let next_branch = &spec.environments().get(next).branch;
+            let next_branch = &platform.environments().get(next).branch;
             let change = PlatformChange { branch: next_branch, env: next.name(), reason: "promote", ..change };
             let mut needs = vec![deploy_job_id(env)];
             needs.extend(test_job_id(env).map(str::to_owned));
@@ -173,8 +174,8 @@ fn capitalized(text: &str) -> String {
 
 /// Builds with Buildx (registry layer cache), pushes `<image>:<sha>`, writes the SBOM and
 /// fails on high or critical vulnerabilities.
-fn build(spec: &Spec, service: &str, image: &str) -> Job {
-    let host = spec.platform().registry.split('/').next().unwrap_or_default();
+fn build(platform: &Platform, service: &str, image: &str) -> Job {
+    let host = platform.settings().registry.split('/').next().unwrap_or_default();
     let reference = format!("{image}:{TAG}");
     let cache = format!("type=registry,ref={image}:buildcache");
     let steps = vec![

@@ -8,7 +8,8 @@ use super::RUNNER;
 use super::actions::SETUP_TERRAFORM;
 use super::steps;
 use super::workflow::{Access, BranchFilter, Concurrency, Job, Permissions, Step, Triggers, Vars, Workflow, vars};
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use std::collections::BTreeMap;
 
 /// The Terraform release the workflows install (the one `versions.tf` requires).
@@ -53,8 +54,8 @@ terraform apply -input=false -no-color -lock-timeout=5m plan.tfplan
 ";
 
 /// The Terraform workflow of `env`.
-pub fn workflow(spec: &Spec, env: Env) -> Workflow {
-    let branch = spec.environments().get(env).branch.clone();
+pub fn workflow(platform: &Platform, env: Env) -> Workflow {
+    let branch = platform.environments().get(env).branch.clone();
     let paths = vec![
         format!("{}/**", root_dir(env)),
         "generated/terraform/modules/**".to_owned(),

@@ -47,8 +47,8 @@ pub fn hpa(
                 kind: target.kind.to_owned(),
                 name: target.name.to_owned(),
             },
-            min_replicas: Some(i32::try_from(replicas.min).unwrap_or(i32::MAX)),
-            max_replicas: i32::try_from(replicas.max).unwrap_or(i32::MAX),
+            min_replicas: Some(keiko_model::platform::int32(replicas.min)),
+            max_replicas: keiko_model::platform::int32(replicas.max),
             metrics: Some(vec![utilization("cpu", goals.cpu_percent), utilization("memory", goals.memory_percent)]),
             behavior: Some(HorizontalPodAutoscalerBehavior {
                 scale_down: Some(HPAScalingRules {
@@ -69,7 +69,7 @@ fn utilization(resource: &str, percent: u32) -> MetricSpec {
             name: resource.to_owned(),
             target: MetricTarget {
                 type_: "Utilization".to_owned(),
-                average_utilization: Some(i32::try_from(percent).unwrap_or(100)),
+                average_utilization: Some(keiko_model::platform::int32(percent)),
                 ..Default::default()
             },
         }),

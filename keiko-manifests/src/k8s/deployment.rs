@@ -26,7 +26,7 @@ pub fn deployment(
     Deployment {
         metadata: object_meta(name, namespace, labels),
         spec: Some(DeploymentSpec {
-            replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),
+            replicas: Some(keiko_model::platform::int32(replicas)),
             revision_history_limit: Some(REVISION_HISTORY),
             selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
             strategy: Some(DeploymentStrategy {

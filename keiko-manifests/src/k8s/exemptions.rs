@@ -4,14 +4,14 @@
 //! reason next to the object.
 
 use super::object::Object;
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use keiko_spec::security::{Exemption, Framework};
 use serde_json::{Map, Value};
 
 /// Annotates every object an exemption covers.
-pub fn annotate(spec: &Spec, objects: &mut [Object]) {
+pub fn annotate(platform: &Platform, objects: &mut [Object]) {
     for object in objects {
-        let applicable: Vec<_> = spec
+        let applicable: Vec<_> = platform
             .security()
             .exemptions
             .iter()

@@ -17,8 +17,9 @@ use crate::crd::istio::{
     AuthorizationPolicy, AuthorizationPolicySpec, Operation, PolicyTargetReference, RequestAuthentication,
     RequestAuthenticationSpec, Rule, RuleFrom, RuleTo, Source, WasmPlugin, WasmPluginSpec,
 };
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::security::WafMode;
-use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,9 +31,9 @@ const LETS_ENCRYPT: &str = "https://acme-v02.api.letsencrypt.org/directory";
 const LETS_ENCRYPT_STAGING: &str = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
 /// Every public host name of `env`, sorted.
-pub fn hosts(spec: &Spec, env: Env) -> BTreeSet<String> {
-    let domain = &spec.environments().get(env).domain;
-    spec.services().values().flat_map(|s| &s.routes).map(|r| format!("{}.{domain}", r.host)).collect()
+pub fn hosts(platform: &Platform, env: Env) -> BTreeSet<String> {
+    let domain = &platform.environments().get(env).domain;
+    platform.services().values().flat_map(|s| &s.routes).map(|r| format!("{}.{domain}", r.host)).collect()
 }
 
 /// The HTTPS listener of a host.
@@ -41,8 +42,8 @@ pub fn listener_name(host: &str) -> String {
 }
 
 /// The Gateway: port 80 for redirects and challenges, port 443 per public host.
-pub fn gateway(spec: &Spec, env: Env) -> Gateway {
-    let settings = &spec.security().gateway;
+pub fn gateway(platform: &Platform, env: Env) -> Gateway {
+    let settings = &platform.security().gateway;
     let mut listeners = vec![Listener {
         name: HTTP_LISTENER.to_owned(),
         hostname: None,
@@ -51,9 +52,9 @@ pub fn gateway(spec: &Spec, env: Env) -> Gateway {
         tls: None,
         allowed_routes: AllowedRoutes { namespaces: RouteNamespaces { from: "Same".to_owned(), selector: None } },
     }];
-    listeners.extend(hosts(spec, env).into_iter().map(|host| https_listener(&host)));
+    listeners.extend(hosts(platform, env).into_iter().map(|host| https_listener(&host)));
     Gateway {
-        metadata: object_meta(&settings.name, &settings.namespace, labels::platform(spec, &settings.name)),
+        metadata: object_meta(&settings.name, &settings.namespace, labels::platform(platform, &settings.name)),
         spec: GatewaySpec { gateway_class_name: "istio".to_owned(), listeners },
     }
 }
@@ -83,8 +84,8 @@ fn tls_secret(host: &str) -> String {
 }
 
 /// A reference to one listener of the public Gateway.
-pub fn parent(spec: &Spec, listener: &str) -> ParentReference {
-    let gateway = &spec.security().gateway;
+pub fn parent(platform: &Platform, listener: &str) -> ParentReference {
+    let gateway = &platform.security().gateway;
     ParentReference {
         name: gateway.name.clone(),
         namespace: gateway.namespace.clone(),
@@ -93,16 +94,16 @@ pub fn parent(spec: &Spec, listener: &str) -> ParentReference {
 }
 
 /// Plain HTTP is answered with a permanent redirect to HTTPS.
-pub fn redirect(spec: &Spec) -> HTTPRoute {
-    let gateway = &spec.security().gateway;
+pub fn redirect(platform: &Platform) -> HTTPRoute {
+    let gateway = &platform.security().gateway;
     let filter = HTTPRouteFilter {
         kind: "RequestRedirect".to_owned(),
         request_redirect: RequestRedirect { scheme: "https".to_owned(), status_code: 301 },
     };
     HTTPRoute {
-        metadata: object_meta("https-redirect", &gateway.namespace, labels::platform(spec, "https-redirect")),
+        metadata: object_meta("https-redirect", &gateway.namespace, labels::platform(platform, "https-redirect")),
         spec: HTTPRouteSpec {
-            parent_refs: vec![parent(spec, HTTP_LISTENER)],
+            parent_refs: vec![parent(platform, HTTP_LISTENER)],
             hostnames: Vec::new(),
             rules: vec![HTTPRouteRule {
                 matches: vec![crate::crd::gateway_api::HTTPRouteMatch {
@@ -117,23 +118,23 @@ pub fn redirect(spec: &Spec) -> HTTPRoute {
 
 /// The environment's ACME issuer: Let's Encrypt production only in production, its
 /// staging directory elsewhere (untrusted certificates, generous rate limits).
-pub fn cluster_issuer(spec: &Spec, env: Env) -> ClusterIssuer {
+pub fn cluster_issuer(platform: &Platform, env: Env) -> ClusterIssuer {
     let name = issuer_name(env);
     let server = if env == Env::Production { LETS_ENCRYPT } else { LETS_ENCRYPT_STAGING };
     ClusterIssuer {
         metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
             name: Some(name.clone()),
-            labels: Some(labels::platform(spec, &name)),
+            labels: Some(labels::platform(platform, &name)),
             ..Default::default()
         },
         spec: ClusterIssuerSpec {
             acme: Acme {
-                email: spec.security().acme_email.clone(),
+                email: platform.security().acme_email.clone(),
                 server: server.to_owned(),
                 private_key_secret_ref: SecretKeySelector { name: format!("{name}-account") },
                 solvers: vec![Solver {
                     http01: Http01 {
-                        gateway_http_route: GatewayHttpRoute { parent_refs: vec![parent(spec, HTTP_LISTENER)] },
+                        gateway_http_route: GatewayHttpRoute { parent_refs: vec![parent(platform, HTTP_LISTENER)] },
                     },
                 }],
             },
@@ -147,12 +148,12 @@ fn issuer_name(_env: Env) -> String {
 }
 
 /// A certificate per public host, renewed 30 days ahead with a fresh ECDSA key.
-pub fn certificates(spec: &Spec, env: Env) -> Vec<Certificate> {
-    let namespace = &spec.security().gateway.namespace;
-    hosts(spec, env)
+pub fn certificates(platform: &Platform, env: Env) -> Vec<Certificate> {
+    let namespace = &platform.security().gateway.namespace;
+    hosts(platform, env)
         .into_iter()
         .map(|host| Certificate {
-            metadata: object_meta(&tls_secret(&host), namespace, labels::platform(spec, &tls_secret(&host))),
+            metadata: object_meta(&tls_secret(&host), namespace, labels::platform(platform, &tls_secret(&host))),
             spec: CertificateSpec {
                 secret_name: tls_secret(&host),
                 dns_names: vec![host],
@@ -172,35 +173,35 @@ pub fn certificates(spec: &Spec, env: Env) -> Vec<Certificate> {
         .collect()
 }
 
-fn gateway_target(spec: &Spec) -> Vec<PolicyTargetReference> {
+fn gateway_target(platform: &Platform) -> Vec<PolicyTargetReference> {
     vec![PolicyTargetReference {
         group: "gateway.networking.k8s.io".to_owned(),
         kind: "Gateway".to_owned(),
-        name: spec.security().gateway.name.clone(),
+        name: platform.security().gateway.name.clone(),
     }]
 }
 
 /// JWT validation at the gateway.
-pub fn gateway_jwt(spec: &Spec, env: Env) -> RequestAuthentication {
-    let gateway = &spec.security().gateway;
+pub fn gateway_jwt(platform: &Platform, env: Env) -> RequestAuthentication {
+    let gateway = &platform.security().gateway;
     RequestAuthentication {
         metadata: object_meta(
             &format!("{}-jwt", gateway.name),
             &gateway.namespace,
-            labels::platform(spec, &gateway.name),
+            labels::platform(platform, &gateway.name),
         ),
         spec: RequestAuthenticationSpec {
             selector: None,
-            target_refs: gateway_target(spec),
-            jwt_rules: vec![jwt_rule(spec, env)],
+            target_refs: gateway_target(platform),
+            jwt_rules: vec![jwt_rule(platform, env)],
         },
     }
 }
 
 /// Public routes need a valid JWT; only the HTTP listener (redirects and ACME
 /// challenges) is open without one.
-pub fn gateway_authorization(spec: &Spec) -> AuthorizationPolicy {
-    let gateway = &spec.security().gateway;
+pub fn gateway_authorization(platform: &Platform) -> AuthorizationPolicy {
+    let gateway = &platform.security().gateway;
     let authenticated = Rule {
         from: vec![RuleFrom { source: Source { principals: Vec::new(), request_principals: vec!["*".to_owned()] } }],
         to: vec![RuleTo { operation: Operation { ports: vec!["443".to_owned()], ..Default::default() } }],
@@ -213,11 +214,11 @@ pub fn gateway_authorization(spec: &Spec) -> AuthorizationPolicy {
         metadata: object_meta(
             &format!("{}-require-jwt", gateway.name),
             &gateway.namespace,
-            labels::platform(spec, &gateway.name),
+            labels::platform(platform, &gateway.name),
         ),
         spec: AuthorizationPolicySpec {
             selector: None,
-            target_refs: gateway_target(spec),
+            target_refs: gateway_target(platform),
             action: Some("ALLOW".to_owned()),
             rules: vec![authenticated, redirects],
         },
@@ -232,9 +233,9 @@ struct CorazaConfig {
 }
 
 /// The WAF on the gateway; it fails closed, so no request skips it.
-pub fn waf(spec: &Spec, env: Env) -> WasmPlugin {
-    let gateway = &spec.security().gateway;
-    let engine = match spec.security().waf.mode.get(env) {
+pub fn waf(platform: &Platform, env: Env) -> WasmPlugin {
+    let gateway = &platform.security().gateway;
+    let engine = match platform.security().waf.mode.get(env) {
         WafMode::Block => "SecRuleEngine On",
         WafMode::DetectOnly => "SecRuleEngine DetectionOnly",
     };
@@ -247,11 +248,11 @@ pub fn waf(spec: &Spec, env: Env) -> WasmPlugin {
         metadata: object_meta(
             &format!("{}-waf", gateway.name),
             &gateway.namespace,
-            labels::platform(spec, &gateway.name),
+            labels::platform(platform, &gateway.name),
         ),
         spec: WasmPluginSpec {
-            target_refs: gateway_target(spec),
-            url: spec.security().waf.image.clone(),
+            target_refs: gateway_target(platform),
+            url: platform.security().waf.image.clone(),
             phase: "AUTHN".to_owned(),
             fail_strategy: "FAIL_CLOSE".to_owned(),
             plugin_config: serde_json::to_value(config).unwrap_or_default(),
@@ -260,17 +261,17 @@ pub fn waf(spec: &Spec, env: Env) -> WasmPlugin {
 }
 
 /// Every object of the gateway component in `env`.
-pub fn objects(spec: &Spec, env: Env) -> Result<Vec<super::Object>, crate::output::RenderError> {
+pub fn objects(platform: &Platform, env: Env) -> Result<Vec<super::Object>, crate::output::RenderError> {
     use super::Object;
-    let flows = super::access::flows(spec);
-    let mut objects = vec![Object::new(&gateway(spec, env))?, Object::new(&redirect(spec))?];
-    for certificate in certificates(spec, env) {
+    let flows = platform.connections().all().to_vec();
+    let mut objects = vec![Object::new(&gateway(platform, env))?, Object::new(&redirect(platform))?];
+    for certificate in certificates(platform, env) {
         objects.push(Object::new(&certificate)?);
     }
-    objects.push(Object::new(&gateway_jwt(spec, env))?);
-    objects.push(Object::new(&gateway_authorization(spec))?);
-    objects.push(Object::new(&waf(spec, env))?);
-    objects.push(Object::new(&super::network_policy::gateway_pods(spec, &flows))?);
-    objects.push(Object::new(&super::network_policy::acme_solvers(spec))?);
+    objects.push(Object::new(&gateway_jwt(platform, env))?);
+    objects.push(Object::new(&gateway_authorization(platform))?);
+    objects.push(Object::new(&waf(platform, env))?);
+    objects.push(Object::new(&super::network_policy::gateway_pods(platform, &flows))?);
+    objects.push(Object::new(&super::network_policy::acme_solvers(platform))?);
     Ok(objects)
 }

@@ -1,7 +1,7 @@
 //! The labels and annotations every object carries: the recommended
 //! `app.kubernetes.io/*` set plus team and cost center for ownership and billing.
 
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use std::collections::BTreeMap;
 
 /// The label prefix for platform-specific labels.
@@ -33,11 +33,11 @@ pub fn selector(name: &str) -> BTreeMap<String, String> {
 }
 
 /// Every label of a workload's objects and pods.
-pub fn recommended(spec: &Spec, who: &Identity<'_>) -> BTreeMap<String, String> {
+pub fn recommended(platform: &Platform, who: &Identity<'_>) -> BTreeMap<String, String> {
     let mut labels = selector(who.name);
     labels.extend([
         ("app.kubernetes.io/component".to_owned(), who.component.to_owned()),
-        ("app.kubernetes.io/part-of".to_owned(), spec.platform().name.clone()),
+        ("app.kubernetes.io/part-of".to_owned(), platform.settings().name.clone()),
         ("app.kubernetes.io/managed-by".to_owned(), MANAGED_BY.to_owned()),
         ("app.kubernetes.io/version".to_owned(), label_value(who.version)),
         (format!("{PREFIX}/team"), who.team.to_owned()),
@@ -47,10 +47,10 @@ pub fn recommended(spec: &Spec, who: &Identity<'_>) -> BTreeMap<String, String> 
 }
 
 /// Labels of platform-level objects that belong to no workload (namespaces).
-pub fn platform(spec: &Spec, name: &str) -> BTreeMap<String, String> {
+pub fn platform(platform: &Platform, name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".to_owned(), name.to_owned()),
-        ("app.kubernetes.io/part-of".to_owned(), spec.platform().name.clone()),
+        ("app.kubernetes.io/part-of".to_owned(), platform.settings().name.clone()),
         ("app.kubernetes.io/managed-by".to_owned(), MANAGED_BY.to_owned()),
     ])
 }

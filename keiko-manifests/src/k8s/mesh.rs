@@ -1,15 +1,16 @@
 //! Istio policies: mutual TLS everywhere, deny by default, and per workload an
-//! AuthorizationPolicy that allows exactly the flows of [`super::access`], each caller
+//! AuthorizationPolicy that allows exactly the flows of [`keiko_model::connections`], each caller
 //! identified by its ServiceAccount and, on HTTP, by a valid JWT.
 
-use super::access::{self, Flow, Peer, Workload};
 use super::labels;
 use super::meta::object_meta;
 use crate::crd::istio::{
     AuthorizationPolicy, AuthorizationPolicySpec, JwtRule, Mtls, Operation, PeerAuthentication, PeerAuthenticationSpec,
     RequestAuthentication, RequestAuthenticationSpec, Rule, RuleFrom, RuleTo, Source, WorkloadSelector,
 };
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_model::connections::{self, Flow, Peer, Workload};
+use keiko_spec::Env;
 use std::collections::BTreeMap;
 
 /// What each injected sidecar requests and may use: (CPU request, memory request, CPU
@@ -37,14 +38,14 @@ pub fn principal(namespace: &str, service_account: &str) -> String {
 }
 
 /// The ServiceAccount Istio creates for the pods of a Gateway it deploys.
-pub fn gateway_service_account(spec: &Spec) -> String {
-    format!("{}-istio", spec.security().gateway.name)
+pub fn gateway_service_account(platform: &Platform) -> String {
+    format!("{}-istio", platform.security().gateway.name)
 }
 
 /// STRICT mutual TLS for every workload of `namespace`.
-pub fn strict_mtls(spec: &Spec, namespace: &str) -> PeerAuthentication {
+pub fn strict_mtls(platform: &Platform, namespace: &str) -> PeerAuthentication {
     PeerAuthentication {
-        metadata: object_meta("default", namespace, labels::platform(spec, "default")),
+        metadata: object_meta("default", namespace, labels::platform(platform, "default")),
         spec: PeerAuthenticationSpec { selector: None, mtls: mode("STRICT"), port_level_mtls: BTreeMap::new() },
     }
 }
@@ -70,9 +71,9 @@ fn mode(mode: &str) -> Mtls {
 }
 
 /// An ALLOW policy without rules: once it applies, only what another policy allows passes.
-pub fn allow_nothing(spec: &Spec, namespace: &str) -> AuthorizationPolicy {
+pub fn allow_nothing(platform: &Platform, namespace: &str) -> AuthorizationPolicy {
     AuthorizationPolicy {
-        metadata: object_meta("allow-nothing", namespace, labels::platform(spec, "allow-nothing")),
+        metadata: object_meta("allow-nothing", namespace, labels::platform(platform, "allow-nothing")),
         spec: AuthorizationPolicySpec {
             selector: None,
             target_refs: Vec::new(),
@@ -85,12 +86,12 @@ pub fn allow_nothing(spec: &Spec, namespace: &str) -> AuthorizationPolicy {
 /// Allows each flow into `target`: mesh callers by ServiceAccount (and a JWT on HTTP),
 /// Prometheus on the metrics port.
 pub fn authorization(
-    spec: &Spec,
+    platform: &Platform,
     target: &Workload,
     flows: &[Flow],
     labels: BTreeMap<String, String>,
 ) -> AuthorizationPolicy {
-    let rules = access::into(flows, target).map(|flow| rule(spec, flow)).collect();
+    let rules = connections::into(flows, target).map(|flow| rule(platform, flow)).collect();
     AuthorizationPolicy {
         metadata: object_meta(&target.name, &target.namespace, labels.clone()),
         spec: AuthorizationPolicySpec {
@@ -102,11 +103,11 @@ pub fn authorization(
     }
 }
 
-fn rule(spec: &Spec, flow: &Flow) -> Rule {
+fn rule(platform: &Platform, flow: &Flow) -> Rule {
     let to = vec![RuleTo { operation: Operation { ports: vec![flow.port.to_string()], ..Default::default() } }];
     let principals = match &flow.from {
         Peer::Workload(w) => vec![principal(&w.namespace, &w.name)],
-        Peer::Gateway => vec![principal(&spec.security().gateway.namespace, &gateway_service_account(spec))],
+        Peer::Gateway => vec![principal(&platform.security().gateway.namespace, &gateway_service_account(platform))],
         Peer::Prometheus => return Rule { from: Vec::new(), to },
     };
     let request_principals = if flow.http { vec!["*".to_owned()] } else { Vec::new() };
@@ -115,19 +116,19 @@ fn rule(spec: &Spec, flow: &Flow) -> Rule {
 
 /// Validates JWTs of the environment's issuer for every workload of `namespace` and
 /// forwards them, so a service can call the next one with the caller's token.
-pub fn request_authentication(spec: &Spec, env: Env, namespace: &str) -> RequestAuthentication {
+pub fn request_authentication(platform: &Platform, env: Env, namespace: &str) -> RequestAuthentication {
     RequestAuthentication {
-        metadata: object_meta("jwt", namespace, labels::platform(spec, "jwt")),
+        metadata: object_meta("jwt", namespace, labels::platform(platform, "jwt")),
         spec: RequestAuthenticationSpec {
             selector: None,
             target_refs: Vec::new(),
-            jwt_rules: vec![jwt_rule(spec, env)],
+            jwt_rules: vec![jwt_rule(platform, env)],
         },
     }
 }
 
 /// The environment's issuer as a JWT rule.
-pub fn jwt_rule(spec: &Spec, env: Env) -> JwtRule {
-    let jwt = &spec.environments().get(env).jwt;
+pub fn jwt_rule(platform: &Platform, env: Env) -> JwtRule {
+    let jwt = &platform.environments().get(env).jwt;
     JwtRule { issuer: jwt.issuer.clone(), jwks_uri: jwt.jwks_uri.clone(), forward_original_token: true }
 }

@@ -3,7 +3,6 @@
 //! out in. The components built from them are in [`crate::components`]; how they are
 //! laid out as a base and overlays in [`crate::layout`].
 
-pub mod access;
 pub mod autoscaling;
 pub mod config_map;
 pub mod deployment;

@@ -7,7 +7,7 @@ use super::labels;
 use super::security::POD_SECURITY_LEVEL;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use keiko_spec::security::PodSecurityLevel;
 use std::collections::BTreeMap;
 
@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 const POD_SECURITY_VERSION: &str = "v1.35";
 
 /// Every platform namespace, sorted and unique: services, stores and the gateway.
-pub fn names(spec: &Spec) -> Vec<String> {
-    let mut names: Vec<String> = spec.stateful().values().map(|s| s.namespace.clone()).collect();
-    names.push(spec.platform().namespace.clone());
-    names.push(spec.security().gateway.namespace.clone());
-    names.push(spec.observability().namespace.clone());
+pub fn names(platform: &Platform) -> Vec<String> {
+    let mut names: Vec<String> = platform.stateful().values().map(|s| s.namespace.clone()).collect();
+    names.push(platform.settings().namespace.clone());
+    names.push(platform.security().gateway.namespace.clone());
+    names.push(platform.observability().namespace.clone());
     names.sort();
     names.dedup();
     names
@@ -29,22 +29,22 @@ pub fn names(spec: &Spec) -> Vec<String> {
 /// Whether pods of `name` get an Istio sidecar: not the gateway's (they are proxies
 /// already), nor the observability namespace's (ECK manages its own TLS, and telemetry
 /// must flow even when the mesh is broken).
-pub fn in_mesh(spec: &Spec, name: &str) -> bool {
-    name != spec.security().gateway.namespace && name != spec.observability().namespace
+pub fn in_mesh(platform: &Platform, name: &str) -> bool {
+    name != platform.security().gateway.namespace && name != platform.observability().namespace
 }
 
 /// A namespace with its admission, mesh and routing labels.
-pub fn namespace(spec: &Spec, name: &str) -> Namespace {
-    let mut labels = labels::platform(spec, name);
-    let (level, annotations) = pod_security(spec, name);
+pub fn namespace(platform: &Platform, name: &str) -> Namespace {
+    let mut labels = labels::platform(platform, name);
+    let (level, annotations) = pod_security(platform, name);
     for mode in ["enforce", "audit", "warn"] {
         labels.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_owned());
         labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), POD_SECURITY_VERSION.to_owned());
     }
-    if in_mesh(spec, name) {
+    if in_mesh(platform, name) {
         labels.insert("istio-injection".to_owned(), "enabled".to_owned());
     }
-    if name == spec.platform().namespace {
+    if name == platform.settings().namespace {
         labels.insert(ROUTES_ALLOWED_LABEL.to_owned(), "true".to_owned());
     }
     Namespace {
@@ -54,8 +54,8 @@ pub fn namespace(spec: &Spec, name: &str) -> Namespace {
 }
 
 /// The enforced level, with the spec's reason as an annotation when it is not `restricted`.
-fn pod_security(spec: &Spec, name: &str) -> (&'static str, Option<BTreeMap<String, String>>) {
-    let gateway = &spec.security().gateway;
+fn pod_security(platform: &Platform, name: &str) -> (&'static str, Option<BTreeMap<String, String>>) {
+    let gateway = &platform.security().gateway;
     match &gateway.pod_security {
         Some(exception) if name == gateway.namespace => {
             let level = match exception.level {

@@ -1,8 +1,7 @@
 //! NetworkPolicies: every platform namespace denies all traffic by default, and each
-//! workload is opened exactly to the flows of [`super::access`], plus DNS, the mesh
+//! workload is opened exactly to the flows of [`keiko_model::connections`], plus DNS, the mesh
 //! control plane and its own database.
 
-use super::access::{self, Flow, Peer, Workload};
 use super::labels;
 use super::meta::object_meta;
 use k8s_openapi::api::networking::v1::{
@@ -11,7 +10,9 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use keiko_spec::Spec;
+use keiko_model::Platform;
+use keiko_model::connections::{self, Flow, Peer, Workload};
+use keiko_spec::addon::Chart;
 use std::collections::BTreeMap;
 
 /// The label every namespace carries with its own name (set by the API server).
@@ -27,9 +28,9 @@ const ISTIOD_PORT: i32 = 15012;
 const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// Denies all ingress and egress to every pod of `namespace` that no other policy opens.
-pub fn default_deny(spec: &Spec, namespace: &str) -> NetworkPolicy {
+pub fn default_deny(platform: &Platform, namespace: &str) -> NetworkPolicy {
     NetworkPolicy {
-        metadata: object_meta("default-deny", namespace, labels::platform(spec, "default-deny")),
+        metadata: object_meta("default-deny", namespace, labels::platform(platform, "default-deny")),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector::default()),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
@@ -40,28 +41,28 @@ pub fn default_deny(spec: &Spec, namespace: &str) -> NetworkPolicy {
 
 /// The policy of one workload: ingress from its allowed peers, egress to its callees.
 pub fn workload(
-    spec: &Spec,
+    platform: &Platform,
     target: &Workload,
     flows: &[Flow],
     has_database: bool,
     labels: BTreeMap<String, String>,
 ) -> NetworkPolicy {
-    let ingress = group_by_peer(access::into(flows, target).map(|f| (f.from.clone(), f.port)))
+    let ingress = group_by_peer(connections::into(flows, target).map(|f| (f.from.clone(), f.port)))
         .into_iter()
         .map(|(peer, ports)| NetworkPolicyIngressRule {
-            from: Some(vec![peer_selector(spec, &peer)]),
+            from: Some(vec![peer_selector(platform, &peer)]),
             ports: Some(tcp_ports(&ports)),
         })
         .collect();
     let mut egress: Vec<NetworkPolicyEgressRule> =
-        group_by_peer(access::out_of(flows, target).map(|f| (Peer::Workload(f.to.clone()), f.port)))
+        group_by_peer(connections::out_of(flows, target).map(|f| (Peer::Workload(f.to.clone()), f.port)))
             .into_iter()
             .map(|(peer, ports)| NetworkPolicyEgressRule {
-                to: Some(vec![peer_selector(spec, &peer)]),
+                to: Some(vec![peer_selector(platform, &peer)]),
                 ports: Some(tcp_ports(&ports)),
             })
             .collect();
-    egress.extend(platform_egress(spec, has_database));
+    egress.extend(platform_egress(platform, has_database));
     NetworkPolicy {
         metadata: object_meta(&target.name, &target.namespace, labels),
         spec: Some(NetworkPolicySpec {
@@ -85,15 +86,15 @@ fn group_by_peer(pairs: impl Iterator<Item = (Peer, u32)>) -> BTreeMap<Peer, Vec
 }
 
 /// The pods of a peer, by namespace and labels.
-fn peer_selector(spec: &Spec, peer: &Peer) -> NetworkPolicyPeer {
+fn peer_selector(platform: &Platform, peer: &Peer) -> NetworkPolicyPeer {
     let (namespace, pods) = match peer {
         Peer::Workload(w) => (w.namespace.clone(), labels::selector(&w.name)),
         Peer::Gateway => {
-            let gateway = &spec.security().gateway;
+            let gateway = &platform.security().gateway;
             (gateway.namespace.clone(), BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())]))
         }
         Peer::Prometheus => (
-            access::monitoring_namespace(spec).unwrap_or_default().to_owned(),
+            platform.monitoring_namespace().unwrap_or_default().to_owned(),
             BTreeMap::from([("app.kubernetes.io/name".to_owned(), "prometheus".to_owned())]),
         ),
     };
@@ -113,7 +114,7 @@ pub fn pods_in(namespace: &str, pods: BTreeMap<String, String>) -> NetworkPolicy
 }
 
 fn tcp_ports(ports: &[u32]) -> Vec<NetworkPolicyPort> {
-    ports.iter().map(|p| port("TCP", i32::try_from(*p).unwrap_or(i32::MAX))).collect()
+    ports.iter().map(|p| port("TCP", keiko_model::platform::int32(*p))).collect()
 }
 
 /// One port of one protocol.
@@ -129,15 +130,15 @@ pub fn dns_egress() -> NetworkPolicyEgressRule {
 
 /// DNS, the telemetry agent, the mesh control plane, and the managed PostgreSQL service
 /// when there is one.
-fn platform_egress(spec: &Spec, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
+fn platform_egress(platform: &Platform, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
     let mut rules = vec![dns_egress()];
-    let collector = pods_in(&spec.observability().namespace, labels::selector(keiko_model::telemetry::AGENT));
+    let collector = pods_in(&platform.observability().namespace, labels::selector(keiko_model::telemetry::AGENT));
     let otlp = [keiko_model::telemetry::OTLP_GRPC, keiko_model::telemetry::OTLP_HTTP];
     rules.push(NetworkPolicyEgressRule {
         to: Some(vec![collector]),
         ports: Some(otlp.iter().map(|p| port("TCP", i32::from(*p))).collect()),
     });
-    if let Some(istiod) = spec.addons().values().find(|a| a.chart == "istiod") {
+    if let Some(istiod) = platform.addon(Chart::Istiod) {
         let control_plane = pods_in(&istiod.namespace, BTreeMap::from([("app".to_owned(), "istiod".to_owned())]));
         rules.push(NetworkPolicyEgressRule {
             to: Some(vec![control_plane]),
@@ -158,8 +159,8 @@ fn platform_egress(spec: &Spec, has_database: bool) -> Vec<NetworkPolicyEgressRu
 }
 
 /// The gateway's pods: HTTP and HTTPS from anywhere, and out to the routed services.
-pub fn gateway_pods(spec: &Spec, flows: &[Flow]) -> NetworkPolicy {
-    let gateway = &spec.security().gateway;
+pub fn gateway_pods(platform: &Platform, flows: &[Flow]) -> NetworkPolicy {
+    let gateway = &platform.security().gateway;
     let anywhere = NetworkPolicyPeer {
         ip_block: Some(IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
         ..Default::default()
@@ -169,17 +170,17 @@ pub fn gateway_pods(spec: &Spec, flows: &[Flow]) -> NetworkPolicy {
     let mut egress: Vec<NetworkPolicyEgressRule> = routed
         .into_iter()
         .map(|(peer, ports)| NetworkPolicyEgressRule {
-            to: Some(vec![peer_selector(spec, &peer)]),
+            to: Some(vec![peer_selector(platform, &peer)]),
             ports: Some(tcp_ports(&ports)),
         })
         .collect();
     egress.push(NetworkPolicyEgressRule {
-        to: Some(vec![acme_solver_pods(spec)]),
+        to: Some(vec![acme_solver_pods(platform)]),
         ports: Some(vec![port("TCP", ACME_SOLVER_PORT)]),
     });
-    egress.extend(platform_egress(spec, false));
+    egress.extend(platform_egress(platform, false));
     NetworkPolicy {
-        metadata: object_meta(&gateway.name, &gateway.namespace, labels::platform(spec, &gateway.name)),
+        metadata: object_meta(&gateway.name, &gateway.namespace, labels::platform(platform, &gateway.name)),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
                 match_labels: Some(BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())])),
@@ -198,22 +199,26 @@ pub fn gateway_pods(spec: &Spec, flows: &[Flow]) -> NetworkPolicy {
 /// The port cert-manager's HTTP-01 solver pods answer challenges on.
 const ACME_SOLVER_PORT: i32 = 8089;
 
-fn acme_solver_pods(spec: &Spec) -> NetworkPolicyPeer {
+fn acme_solver_pods(platform: &Platform) -> NetworkPolicyPeer {
     pods_in(
-        &spec.security().gateway.namespace,
+        &platform.security().gateway.namespace,
         BTreeMap::from([("acme.cert-manager.io/http01-solver".to_owned(), "true".to_owned())]),
     )
 }
 
 /// cert-manager's HTTP-01 solver pods accept challenge requests from the gateway only.
-pub fn acme_solvers(spec: &Spec) -> NetworkPolicy {
-    let gateway = &spec.security().gateway;
+pub fn acme_solvers(platform: &Platform) -> NetworkPolicy {
+    let gateway = &platform.security().gateway;
     let from_gateway =
         pods_in(&gateway.namespace, BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), gateway.name.clone())]));
     NetworkPolicy {
-        metadata: object_meta("acme-http01-solvers", &gateway.namespace, labels::platform(spec, "acme-http01-solvers")),
+        metadata: object_meta(
+            "acme-http01-solvers",
+            &gateway.namespace,
+            labels::platform(platform, "acme-http01-solvers"),
+        ),
         spec: Some(NetworkPolicySpec {
-            pod_selector: acme_solver_pods(spec).pod_selector,
+            pod_selector: acme_solver_pods(platform).pod_selector,
             policy_types: Some(vec!["Ingress".to_owned()]),
             ingress: Some(vec![NetworkPolicyIngressRule {
                 from: Some(vec![from_gateway]),

@@ -10,8 +10,9 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::service::{Health, Service};
-use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The node label the Terraform node pools set; workloads select their pool by it.
@@ -26,17 +27,17 @@ const STARTUP_PERIOD_SECONDS: i32 = 5;
 
 /// The pod template of `service` in `env`, with an annotation that changes whenever
 /// its configuration does, so pods roll on a config change.
-pub fn template(spec: &Spec, name: &str, service: &Service, env: Env, config_hash: &str) -> PodTemplateSpec {
+pub fn template(platform: &Platform, name: &str, service: &Service, env: Env, config_hash: &str) -> PodTemplateSpec {
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(labels::recommended(spec, &identity(name, service, env))),
+            labels: Some(labels::recommended(platform, &identity(name, service, env))),
             annotations: Some(pod_annotations(config_hash)),
             ..Default::default()
         }),
         spec: Some(PodSpec {
             service_account_name: Some(name.to_owned()),
             automount_service_account_token: Some(!service.kubernetes_api.is_empty()),
-            containers: vec![container(spec, name, service, env)],
+            containers: vec![container(platform, name, service, env)],
             volumes: Some(volumes(name, service)),
             security_context: Some(security::pod_security(security::SERVICE_UID)),
             termination_grace_period_seconds: Some(TERMINATION_GRACE_SECONDS),
@@ -67,22 +68,22 @@ pub fn identity<'a>(name: &'a str, service: &'a Service, env: Env) -> Identity<'
 }
 
 /// The full image reference: `registry/repository:tag` or `registry/repository@sha256:…`.
-pub fn image(spec: &Spec, service: &Service, env: Env) -> String {
+pub fn image(platform: &Platform, service: &Service, env: Env) -> String {
     let tag = service.image.tags.get(env);
     let separator = if tag.starts_with("sha256:") { '@' } else { ':' };
-    format!("{}{separator}{tag}", image_name(spec, service))
+    format!("{}{separator}{tag}", image_name(platform, service))
 }
 
 /// The image without tag or digest, as Kustomize's `images` field matches it.
-pub fn image_name(spec: &Spec, service: &Service) -> String {
-    format!("{}/{}", spec.platform().registry, service.image.repository)
+pub fn image_name(platform: &Platform, service: &Service) -> String {
+    format!("{}/{}", platform.settings().registry, service.image.repository)
 }
 
-fn container(spec: &Spec, name: &str, service: &Service, env: Env) -> Container {
+fn container(platform: &Platform, name: &str, service: &Service, env: Env) -> Container {
     let health = &service.health;
     Container {
         name: name.to_owned(),
-        image: Some(image(spec, service, env)),
+        image: Some(image(platform, service, env)),
         image_pull_policy: Some("IfNotPresent".to_owned()),
         ports: Some(service.ports.iter().map(|p| container_port(&p.name, p.port)).collect()),
         env_from: Some(vec![EnvFromSource {
@@ -100,7 +101,10 @@ fn container(spec: &Spec, name: &str, service: &Service, env: Env) -> Container 
         lifecycle: Some(pre_stop_sleep()),
         security_context: Some(security::container_security()),
         env: Some(
-            telemetry_variables(spec, name, service, env).into_iter().chain(secret_file_variables(service)).collect(),
+            telemetry_variables(platform, name, service, env)
+                .into_iter()
+                .chain(secret_file_variables(service))
+                .collect(),
         ),
         volume_mounts: Some(mounts(service)),
         ..Default::default()
@@ -144,7 +148,7 @@ fn mounts(service: &Service) -> Vec<VolumeMount> {
 
 /// The OpenTelemetry SDK's settings: where to export, and the resource attributes that
 /// tie every span, metric and log line to its service, version, environment and pod.
-fn telemetry_variables(spec: &Spec, name: &str, service: &Service, env: Env) -> Vec<EnvVar> {
+fn telemetry_variables(platform: &Platform, name: &str, service: &Service, env: Env) -> Vec<EnvVar> {
     let variable = |key: &str, value: String| EnvVar { name: key.to_owned(), value: Some(value), value_from: None };
     let pod_name = EnvVar {
         name: "K8S_POD_NAME".to_owned(),
@@ -156,14 +160,14 @@ fn telemetry_variables(spec: &Spec, name: &str, service: &Service, env: Env) -> 
     };
     let attributes = format!(
         "service.namespace={},service.version={},deployment.environment.name={env},k8s.namespace.name={},k8s.pod.name=$(K8S_POD_NAME)",
-        spec.platform().name,
+        platform.settings().name,
         service.image.tags.get(env),
-        spec.platform().namespace
+        platform.settings().namespace
     );
     vec![
         pod_name,
         variable("OTEL_SERVICE_NAME", name.to_owned()),
-        variable("OTEL_EXPORTER_OTLP_ENDPOINT", keiko_model::telemetry::agent_endpoint(spec)),
+        variable("OTEL_EXPORTER_OTLP_ENDPOINT", keiko_model::telemetry::agent_endpoint(platform)),
         variable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
         variable("OTEL_RESOURCE_ATTRIBUTES", attributes),
     ]
@@ -189,7 +193,7 @@ fn secret_file_variables(service: &Service) -> Vec<EnvVar> {
 pub fn container_port(name: &str, port: u32) -> ContainerPort {
     ContainerPort {
         name: Some(name.to_owned()),
-        container_port: i32::try_from(port).unwrap_or(i32::MAX),
+        container_port: keiko_model::platform::int32(port),
         protocol: Some("TCP".to_owned()),
         ..Default::default()
     }
@@ -218,7 +222,7 @@ fn http_probe(health: &Health, path: &str, failure_threshold: i32) -> Probe {
 
 fn startup_attempts(max_startup_seconds: u32) -> i32 {
     let period = STARTUP_PERIOD_SECONDS.unsigned_abs();
-    i32::try_from(max_startup_seconds.div_ceil(period)).unwrap_or(i32::MAX)
+    keiko_model::platform::int32(max_startup_seconds.div_ceil(period))
 }
 
 /// A preStop sleep run by the kubelet itself, so it works in images without a shell.

@@ -7,9 +7,10 @@ use super::labels;
 use super::meta::object_meta;
 use k8s_openapi::api::core::v1::{LimitRange, LimitRangeItem, LimitRangeSpec, ResourceQuota, ResourceQuotaSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use keiko_spec::service::{Resources, RolloutStrategy};
-use keiko_spec::validate::quantity;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_model::platform::{Amounts, amount};
+use keiko_spec::Env;
+use keiko_spec::service::RolloutStrategy;
 use std::collections::BTreeMap;
 
 /// What an injected Istio sidecar requests and may use, per pod.
@@ -32,36 +33,42 @@ struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, pods: i128, resources: &Resources) {
-        let parse = |text: &str| quantity::parse(text).unwrap_or(0);
+    /// `pods` pods of a workload requesting and limited to `amounts`, each with a sidecar.
+    fn add(&mut self, pods: i128, amounts: Amounts) {
+        let sidecar = Amounts {
+            cpu_requests: amount(SIDECAR.0),
+            memory_requests: amount(SIDECAR.1),
+            cpu_limits: amount(SIDECAR.2),
+            memory_limits: amount(SIDECAR.3),
+        };
         self.pods += pods;
-        self.cpu_requests += pods * (parse(&resources.requests.cpu) + parse(SIDECAR.0));
-        self.memory_requests += pods * (parse(&resources.requests.memory) + parse(SIDECAR.1));
-        self.cpu_limits += pods * (parse(&resources.limits.cpu) + parse(SIDECAR.2));
-        self.memory_limits += pods * (parse(&resources.limits.memory) + parse(SIDECAR.3));
+        self.cpu_requests += pods * (amounts.cpu_requests + sidecar.cpu_requests);
+        self.memory_requests += pods * (amounts.memory_requests + sidecar.memory_requests);
+        self.cpu_limits += pods * (amounts.cpu_limits + sidecar.cpu_limits);
+        self.memory_limits += pods * (amounts.memory_limits + sidecar.memory_limits);
     }
 }
 
-fn totals(spec: &Spec, namespace: &str, env: Env) -> Totals {
+fn totals(platform: &Platform, namespace: &str, env: Env) -> Totals {
     let mut totals = Totals::default();
-    if namespace == spec.platform().namespace {
-        for service in spec.services().values() {
+    if namespace == platform.settings().namespace {
+        for (name, service) in platform.services() {
             let surge = if service.rollout.strategy == RolloutStrategy::BlueGreen { 2 } else { 1 };
-            totals.add(i128::from(service.replicas.get(env).max) * surge, service.resources.get(env));
+            totals.add(i128::from(service.replicas.get(env).max) * surge, platform.amounts(name, env));
         }
     }
-    for store in spec.stateful().values().filter(|s| s.namespace == namespace) {
+    for (name, store) in platform.stateful().iter().filter(|(_, s)| s.namespace == namespace) {
         let replicas = i128::from(*store.replicas.get(env));
-        totals.add(replicas, store.resources.get(env));
+        totals.add(replicas, platform.amounts(name, env));
         totals.claims += replicas;
-        totals.storage += replicas * quantity::parse(&store.storage.get(env).size).unwrap_or(0);
+        totals.storage += replicas * platform.storage(name, env);
     }
     totals
 }
 
 /// The namespace's quota in `env`.
-pub fn resource_quota(spec: &Spec, namespace: &str, env: Env) -> ResourceQuota {
-    let t = totals(spec, namespace, env);
+pub fn resource_quota(platform: &Platform, namespace: &str, env: Env) -> ResourceQuota {
+    let t = totals(platform, namespace, env);
     let with_headroom = |value: i128| value + value * HEADROOM_PERCENT / 100;
     let mut hard = BTreeMap::from([
         ("pods".to_owned(), Quantity(with_headroom(t.pods).max(1).to_string())),
@@ -78,7 +85,7 @@ pub fn resource_quota(spec: &Spec, namespace: &str, env: Env) -> ResourceQuota {
         );
     }
     ResourceQuota {
-        metadata: object_meta("platform", namespace, labels::platform(spec, "platform")),
+        metadata: object_meta("platform", namespace, labels::platform(platform, "platform")),
         spec: Some(ResourceQuotaSpec { hard: Some(hard), ..Default::default() }),
         status: None,
     }
@@ -86,10 +93,10 @@ pub fn resource_quota(spec: &Spec, namespace: &str, env: Env) -> ResourceQuota {
 
 /// Defaults for containers that set no resources (none of ours; injected or debug
 /// containers), so the quota never rejects them for lack of numbers.
-pub fn limit_range(spec: &Spec, namespace: &str) -> LimitRange {
+pub fn limit_range(platform: &Platform, namespace: &str) -> LimitRange {
     let amounts = super::meta::quantities;
     LimitRange {
-        metadata: object_meta("defaults", namespace, labels::platform(spec, "defaults")),
+        metadata: object_meta("defaults", namespace, labels::platform(platform, "defaults")),
         spec: Some(LimitRangeSpec {
             limits: vec![LimitRangeItem {
                 type_: "Container".to_owned(),

@@ -9,8 +9,9 @@ use crate::crd::gateway_api::{
 };
 use crate::crd::istio::{EnvoyConfigPatch, EnvoyFilter, EnvoyFilterSpec, EnvoyWorkloadSelector};
 use crate::output::RenderError;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::service::{Protocol, Route, Service};
-use keiko_spec::{Env, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -18,21 +19,21 @@ use super::object::Object;
 
 /// The route objects of a service, one per route in the spec.
 pub fn objects(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     service: &Service,
     env: Env,
     labels: &BTreeMap<String, String>,
 ) -> Result<Vec<Object>, RenderError> {
-    let namespace = &spec.platform().namespace;
-    let domain = &spec.environments().get(env).domain;
+    let namespace = &platform.settings().namespace;
+    let domain = &platform.environments().get(env).domain;
     let mut objects = Vec::new();
     for (index, route) in service.routes.iter().enumerate() {
         let Some(port) = service.ports.iter().find(|p| p.name == route.port) else { continue };
         let host = format!("{}.{domain}", route.host);
         let meta = object_meta(&format!("{name}-{index}"), namespace, labels.clone());
-        let parents = vec![parent(spec, &listener_name(&host))];
-        let backend = vec![BackendRef { name: name.to_owned(), port: i32::try_from(port.port).unwrap_or(i32::MAX) }];
+        let parents = vec![parent(platform, &listener_name(&host))];
+        let backend = vec![BackendRef { name: name.to_owned(), port: keiko_model::platform::int32(port.port) }];
         objects.push(match port.protocol {
             Protocol::Grpc => Object::new(&GRPCRoute {
                 metadata: meta,

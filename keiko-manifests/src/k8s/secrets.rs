@@ -10,8 +10,9 @@ use crate::crd::external_secrets::{
     RemoteRef, SecretKeyRef, StoreRef, Target, Template, VaultAuth, VaultProvider,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use keiko_model::Platform;
+use keiko_spec::Env;
 use keiko_spec::service::Service;
-use keiko_spec::{Env, Spec};
 use std::collections::BTreeMap;
 
 /// The ClusterSecretStore every ExternalSecret reads from.
@@ -42,12 +43,12 @@ pub fn database_key(service: &str) -> String {
 }
 
 /// The environment's OVHcloud Secret Manager, through its Vault KV v2 compatible API.
-pub fn store(spec: &Spec, env: Env, operator_namespace: &str) -> ClusterSecretStore {
-    let manager = &spec.environments().get(env).secret_manager;
+pub fn store(platform: &Platform, env: Env, operator_namespace: &str) -> ClusterSecretStore {
+    let manager = &platform.environments().get(env).secret_manager;
     ClusterSecretStore {
         metadata: ObjectMeta {
             name: Some(STORE.to_owned()),
-            labels: Some(labels::platform(spec, STORE)),
+            labels: Some(labels::platform(platform, STORE)),
             ..Default::default()
         },
         spec: ClusterSecretStoreSpec {

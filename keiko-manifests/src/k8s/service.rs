@@ -48,7 +48,7 @@ pub fn headless_name(workload: &str) -> String {
 fn service_port(port: &Port) -> ServicePort {
     ServicePort {
         name: Some(port.name.clone()),
-        port: i32::try_from(port.port).unwrap_or(i32::MAX),
+        port: keiko_model::platform::int32(port.port),
         target_port: Some(IntOrString::String(port.name.clone())),
         protocol: Some("TCP".to_owned()),
         app_protocol: Some(port.protocol.app_protocol().to_owned()),

@@ -7,11 +7,12 @@
 //! what [`one_component`] returns to the checks.
 
 use crate::components::{Part, component};
-use crate::k8s::access::Flows;
 use crate::k8s::{BASE_ENV, Object};
 use crate::layout;
 use crate::output::{Files, RenderError};
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_model::connections::Connections;
+use keiko_spec::Env;
 
 /// An object and the file it is written to, as the checks receive it: one object per
 /// file, or a kustomization (whose `images` are checked).
@@ -26,18 +27,18 @@ pub struct Placed {
 /// Writes the base files and every overlay of one component into `files`; returns the
 /// base objects and the kustomizations, where they were written.
 pub fn one_component(
-    spec: &Spec,
+    platform: &Platform,
     part: Part<'_>,
-    flows: &Flows,
+    flows: &Connections,
     files: &mut Files,
 ) -> Result<Vec<Placed>, RenderError> {
-    let base = component(spec, BASE_ENV, part, flows)?;
+    let base = component(platform, BASE_ENV, part, flows)?;
     let mut kustomizations = layout::base(std::slice::from_ref(&base), files)?;
     for env in Env::ALL {
         if env == BASE_ENV {
             kustomizations.push(layout::component_overlay(env, &base, &base, files)?);
         } else {
-            kustomizations.push(layout::component_overlay(env, &base, &component(spec, env, part, flows)?, files)?);
+            kustomizations.push(layout::component_overlay(env, &base, &component(platform, env, part, flows)?, files)?);
         }
     }
     let paths =

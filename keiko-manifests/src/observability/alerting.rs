@@ -13,7 +13,7 @@ use crate::crd::prometheus::{
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::secrets::{REFRESH, STORE};
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use std::collections::BTreeSet;
 
 /// The Secret holding the receivers' credentials.
@@ -22,9 +22,9 @@ pub const RECEIVERS_SECRET: &str = "alertmanager-receivers";
 pub const RECEIVERS_KEY: &str = "alerting/receivers";
 
 /// Every team that receives alerts: the services' owners and the platform team.
-pub fn teams(spec: &Spec) -> BTreeSet<String> {
-    let mut teams: BTreeSet<String> = spec.services().values().map(|s| s.team.clone()).collect();
-    teams.extend(spec.stateful().values().map(|s| s.team.clone()));
+pub fn teams(platform: &Platform) -> BTreeSet<String> {
+    let mut teams: BTreeSet<String> = platform.services().values().map(|s| s.team.clone()).collect();
+    teams.extend(platform.stateful().values().map(|s| s.team.clone()));
     teams.insert(PLATFORM_TEAM.to_owned());
     teams
 }
@@ -34,11 +34,11 @@ fn slack_key(team: &str) -> String {
 }
 
 /// The receivers' credentials, synced from the secret manager.
-pub fn receivers_secret(spec: &Spec, namespace: &str) -> ExternalSecret {
-    let mut keys: Vec<String> = teams(spec).iter().map(|team| slack_key(team)).collect();
+pub fn receivers_secret(platform: &Platform, namespace: &str) -> ExternalSecret {
+    let mut keys: Vec<String> = teams(platform).iter().map(|team| slack_key(team)).collect();
     keys.extend(["pagerduty-routing-key".to_owned(), "smtp-password".to_owned()]);
     ExternalSecret {
-        metadata: object_meta(RECEIVERS_SECRET, namespace, labels::platform(spec, RECEIVERS_SECRET)),
+        metadata: object_meta(RECEIVERS_SECRET, namespace, labels::platform(platform, RECEIVERS_SECRET)),
         spec: ExternalSecretSpec {
             refresh_interval: REFRESH.to_owned(),
             secret_store_ref: StoreRef { name: STORE.to_owned(), kind: "ClusterSecretStore".to_owned() },
@@ -56,7 +56,7 @@ pub fn receivers_secret(spec: &Spec, namespace: &str) -> ExternalSecret {
 
 /// Routes: critical alerts page (and go on), every alert reaches its team's channel,
 /// and the mail receiver gets whatever no route took.
-pub fn config(spec: &Spec, namespace: &str) -> AlertmanagerConfig {
+pub fn config(platform: &Platform, namespace: &str) -> AlertmanagerConfig {
     let matcher = |name: &str, value: &str| Matcher {
         name: name.to_owned(),
         value: value.to_owned(),
@@ -70,7 +70,7 @@ pub fn config(spec: &Spec, namespace: &str) -> AlertmanagerConfig {
         routes: Vec::new(),
         repeat_interval: Some("1h".to_owned()),
     }];
-    routes.extend(teams(spec).into_iter().map(|team| Route {
+    routes.extend(teams(platform).into_iter().map(|team| Route {
         receiver: slack_key(&team),
         group_by: Vec::new(),
         matchers: vec![matcher("team", &team)],
@@ -78,10 +78,10 @@ pub fn config(spec: &Spec, namespace: &str) -> AlertmanagerConfig {
         routes: Vec::new(),
         repeat_interval: None,
     }));
-    let mut receivers = vec![email(spec), pagerduty()];
-    receivers.extend(teams(spec).into_iter().map(|team| slack(spec, &team)));
+    let mut receivers = vec![email(platform), pagerduty()];
+    receivers.extend(teams(platform).into_iter().map(|team| slack(platform, &team)));
     AlertmanagerConfig {
-        metadata: object_meta("keiko", namespace, labels::platform(spec, "keiko")),
+        metadata: object_meta("keiko", namespace, labels::platform(platform, "keiko")),
         spec: AlertmanagerConfigSpec {
             route: Route {
                 receiver: "email".to_owned(),
@@ -100,8 +100,8 @@ fn secret(key: &str) -> SecretKey {
     SecretKey { name: RECEIVERS_SECRET.to_owned(), key: key.to_owned() }
 }
 
-fn email(spec: &Spec) -> Receiver {
-    let alerting = &spec.observability().alerting;
+fn email(platform: &Platform) -> Receiver {
+    let alerting = &platform.observability().alerting;
     Receiver {
         name: "email".to_owned(),
         slack_configs: Vec::new(),
@@ -126,12 +126,12 @@ fn pagerduty() -> Receiver {
     }
 }
 
-fn slack(spec: &Spec, team: &str) -> Receiver {
+fn slack(platform: &Platform, team: &str) -> Receiver {
     Receiver {
         name: slack_key(team),
         slack_configs: vec![SlackConfig {
             api_url: secret(&slack_key(team)),
-            channel: format!("{}-{team}", spec.observability().alerting.slack_channel_prefix),
+            channel: format!("{}-{team}", platform.observability().alerting.slack_channel_prefix),
             send_resolved: true,
         }],
         email_configs: Vec::new(),

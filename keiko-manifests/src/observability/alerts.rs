@@ -6,7 +6,7 @@ use super::slo::annotations;
 use crate::crd::prometheus::{PrometheusRule, PrometheusRuleSpec, Rule, RuleGroup};
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use std::collections::BTreeMap;
 
 /// The longest time without a successful database backup before alerting: the 6-hour
@@ -16,8 +16,8 @@ const BACKUP_STALE_SECONDS: u32 = 7 * 3600;
 /// One platform alert: name, expression, hold time, severity, summary, runbook anchor.
 struct Alert(&'static str, String, &'static str, &'static str, &'static str, &'static str);
 
-fn alerts(spec: &Spec) -> Vec<Alert> {
-    let ns = &spec.platform().namespace;
+fn alerts(platform: &Platform) -> Vec<Alert> {
+    let ns = &platform.settings().namespace;
     vec![
         Alert(
             "PodCrashLooping",
@@ -98,8 +98,8 @@ fn alerts(spec: &Spec) -> Vec<Alert> {
 }
 
 /// The platform's PrometheusRule, in the monitoring namespace, routed to the platform team.
-pub fn platform_rules(spec: &Spec, namespace: &str) -> PrometheusRule {
-    let rules = alerts(spec)
+pub fn platform_rules(platform: &Platform, namespace: &str) -> PrometheusRule {
+    let rules = alerts(platform)
         .into_iter()
         .map(|Alert(name, expr, hold, severity, summary, runbook)| Rule {
             alert: Some(name.to_owned()),
@@ -114,7 +114,7 @@ pub fn platform_rules(spec: &Spec, namespace: &str) -> PrometheusRule {
         })
         .collect();
     PrometheusRule {
-        metadata: object_meta("keiko-platform", namespace, labels::platform(spec, "keiko-platform")),
+        metadata: object_meta("keiko-platform", namespace, labels::platform(platform, "keiko-platform")),
         spec: PrometheusRuleSpec { groups: vec![RuleGroup { name: "keiko-platform".to_owned(), rules }] },
     }
 }

@@ -17,7 +17,9 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
+use keiko_spec::addon::Chart;
 use std::collections::BTreeMap;
 
 pub use keiko_model::telemetry::{AGENT, GATEWAY, METRICS, OTLP_GRPC, OTLP_HTTP, agent_endpoint};
@@ -54,8 +56,8 @@ fn pipeline(processors: &[&str], exporters: &[&str]) -> Pipeline {
 }
 
 /// The agent: batches locally, sends traces by trace ID and everything else to the gateway.
-pub fn agent_config(spec: &Spec) -> Config {
-    let ns = &spec.observability().namespace;
+pub fn agent_config(platform: &Platform) -> Config {
+    let ns = &platform.observability().namespace;
     let plain = || Tls { insecure: true, ca_file: None };
     Config {
         receivers: otlp_receivers(),
@@ -88,8 +90,8 @@ pub fn agent_config(spec: &Spec) -> Config {
 
 /// Keeps every trace with an error or slower than the strictest latency objective, and
 /// the environment's share of the rest.
-fn tail_sampling(spec: &Spec, env: Env) -> TailSampling {
-    let slowest_allowed = spec.services().values().map(|s| s.slo.latency_p95_ms).min().unwrap_or(100);
+fn tail_sampling(platform: &Platform, env: Env) -> TailSampling {
+    let slowest_allowed = platform.services().values().map(|s| s.slo.latency_p95_ms).min().unwrap_or(100);
     let policy = |name: &str, kind: &str| SamplingPolicy {
         name: name.to_owned(),
         kind: kind.to_owned(),
@@ -107,7 +109,7 @@ fn tail_sampling(spec: &Spec, env: Env) -> TailSampling {
             SamplingPolicy { latency: Some(Latency { threshold_ms: slowest_allowed }), ..policy("slow", "latency") },
             SamplingPolicy {
                 probabilistic: Some(Probabilistic {
-                    sampling_percentage: *spec.observability().trace_sampling_percent.get(env),
+                    sampling_percentage: *platform.observability().trace_sampling_percent.get(env),
                 }),
                 ..policy("sample", "probabilistic")
             },
@@ -116,11 +118,11 @@ fn tail_sampling(spec: &Spec, env: Env) -> TailSampling {
 }
 
 /// The gateway: tail sampling, then Jaeger, Prometheus and Elasticsearch.
-pub fn gateway_config(spec: &Spec, env: Env) -> Config {
-    let jaeger = spec.addons().values().find(|a| a.chart == "jaeger").map_or("observability", |a| a.namespace.as_str());
+pub fn gateway_config(platform: &Platform, env: Env) -> Config {
+    let jaeger = platform.addon(Chart::Jaeger).map_or("observability", |a| a.namespace.as_str());
     Config {
         receivers: otlp_receivers(),
-        processors: common_processors(Some(tail_sampling(spec, env))),
+        processors: common_processors(Some(tail_sampling(platform, env))),
         exporters: Exporters {
             loadbalancing: None,
             otlp_gateway: None,
@@ -130,7 +132,7 @@ pub fn gateway_config(spec: &Spec, env: Env) -> Config {
             }),
             prometheus: Some(listen(METRICS)),
             elasticsearch: Some(Elasticsearch {
-                endpoints: vec![elasticsearch_url(spec)],
+                endpoints: vec![elasticsearch_url(platform)],
                 logs_index: format!("logs-keiko-{env}"),
                 // The `file` config provider reads the password when the collector starts.
                 auth: ElasticsearchAuth {
@@ -151,18 +153,18 @@ pub fn gateway_config(spec: &Spec, env: Env) -> Config {
 }
 
 /// A configuration as the ConfigMap the collector reads.
-pub fn config_map(spec: &Spec, name: &str, config: &Config) -> Result<ConfigMap, RenderError> {
+pub fn config_map(platform: &Platform, name: &str, config: &Config) -> Result<ConfigMap, RenderError> {
     let text = serde_saphyr::to_string(config)
         .map_err(|e| RenderError::Serialize { path: name.to_owned(), reason: e.to_string() })?;
     Ok(ConfigMap {
-        metadata: object_meta(name, &spec.observability().namespace, labels::platform(spec, name)),
+        metadata: object_meta(name, &platform.observability().namespace, labels::platform(platform, name)),
         data: Some(BTreeMap::from([("config.yaml".to_owned(), text)])),
         ..Default::default()
     })
 }
 
 /// The collector container with its config, probes and hardened context.
-fn container(spec: &Spec, name: &str, memory: &str, extra_env: Vec<EnvVar>) -> Container {
+fn container(platform: &Platform, name: &str, memory: &str, extra_env: Vec<EnvVar>) -> Container {
     let amounts = crate::k8s::meta::quantities;
     let probe = Probe {
         http_get: Some(HTTPGetAction {
@@ -175,7 +177,7 @@ fn container(spec: &Spec, name: &str, memory: &str, extra_env: Vec<EnvVar>) -> C
     };
     Container {
         name: name.to_owned(),
-        image: Some(spec.observability().collector_image.clone()),
+        image: Some(platform.observability().collector_image.clone()),
         image_pull_policy: Some("IfNotPresent".to_owned()),
         args: Some(vec![format!("--config={CONFIG_PATH}/config.yaml")]),
         ports: Some(
@@ -206,7 +208,7 @@ fn container(spec: &Spec, name: &str, memory: &str, extra_env: Vec<EnvVar>) -> C
     }
 }
 
-fn pod_template(spec: &Spec, name: &str, container: Container, mut volumes: Vec<Volume>) -> PodTemplateSpec {
+fn pod_template(platform: &Platform, name: &str, container: Container, mut volumes: Vec<Volume>) -> PodTemplateSpec {
     volumes.push(Volume {
         name: "config".to_owned(),
         config_map: Some(ConfigMapVolumeSource { name: name.to_owned(), ..Default::default() }),
@@ -215,7 +217,7 @@ fn pod_template(spec: &Spec, name: &str, container: Container, mut volumes: Vec<
     volumes.push(security::tmp_volume());
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(labels::platform(spec, name).into_iter().chain(labels::selector(name)).collect()),
+            labels: Some(labels::platform(platform, name).into_iter().chain(labels::selector(name)).collect()),
             ..Default::default()
         }),
         spec: Some(PodSpec {
@@ -231,8 +233,8 @@ fn pod_template(spec: &Spec, name: &str, container: Container, mut volumes: Vec<
 }
 
 /// The agent DaemonSet on every node.
-pub fn agent(spec: &Spec) -> DaemonSet {
-    let mut template = pod_template(spec, AGENT, container(spec, AGENT, "256Mi", Vec::new()), Vec::new());
+pub fn agent(platform: &Platform) -> DaemonSet {
+    let mut template = pod_template(platform, AGENT, container(platform, AGENT, "256Mi", Vec::new()), Vec::new());
     // Every node, system pool included: the node-local Service needs an agent wherever a
     // sender runs (Fluent Bit runs everywhere).
     if let Some(pod) = template.spec.as_mut() {
@@ -240,7 +242,7 @@ pub fn agent(spec: &Spec) -> DaemonSet {
         pod.tolerations = Some(vec![Toleration { operator: Some("Exists".to_owned()), ..Default::default() }]);
     }
     DaemonSet {
-        metadata: object_meta(AGENT, &spec.observability().namespace, labels::platform(spec, AGENT)),
+        metadata: object_meta(AGENT, &platform.observability().namespace, labels::platform(platform, AGENT)),
         spec: Some(DaemonSetSpec {
             selector: LabelSelector { match_labels: Some(labels::selector(AGENT)), ..Default::default() },
             template,
@@ -251,8 +253,8 @@ pub fn agent(spec: &Spec) -> DaemonSet {
 }
 
 /// The gateway Deployment, two replicas outside dev.
-pub fn gateway(spec: &Spec, env: Env) -> Deployment {
-    let mut collector = container(spec, GATEWAY, "1Gi", Vec::new());
+pub fn gateway(platform: &Platform, env: Env) -> Deployment {
+    let mut collector = container(platform, GATEWAY, "1Gi", Vec::new());
     if let Some(mounts) = collector.volume_mounts.as_mut() {
         mounts.push(VolumeMount {
             name: "elastic-ca".to_owned(),
@@ -275,11 +277,11 @@ pub fn gateway(spec: &Spec, env: Env) -> Deployment {
     let ca = secret("elastic-ca", ELASTIC_CA_SECRET);
     let user = secret("elastic-user", ELASTIC_PASSWORD_SECRET);
     Deployment {
-        metadata: object_meta(GATEWAY, &spec.observability().namespace, labels::platform(spec, GATEWAY)),
+        metadata: object_meta(GATEWAY, &platform.observability().namespace, labels::platform(platform, GATEWAY)),
         spec: Some(DeploymentSpec {
             replicas: Some(if env == Env::Dev { 1 } else { 2 }),
             selector: LabelSelector { match_labels: Some(labels::selector(GATEWAY)), ..Default::default() },
-            template: pod_template(spec, GATEWAY, collector, vec![ca, user]),
+            template: pod_template(platform, GATEWAY, collector, vec![ca, user]),
             ..Default::default()
         }),
         ..Default::default()
@@ -288,8 +290,8 @@ pub fn gateway(spec: &Spec, env: Env) -> Deployment {
 
 /// The collectors' Services: the agent's is node-local, the gateway's has a headless
 /// twin for trace-ID routing.
-pub fn services(spec: &Spec) -> Vec<Service> {
-    let ns = &spec.observability().namespace;
+pub fn services(platform: &Platform) -> Vec<Service> {
+    let ns = &platform.observability().namespace;
     let port = |name: &str, number: u16| ServicePort {
         name: Some(name.to_owned()),
         port: i32::from(number),
@@ -302,7 +304,7 @@ pub fn services(spec: &Spec) -> Vec<Service> {
         metadata: object_meta(
             name,
             ns,
-            labels::platform(spec, name).into_iter().chain(labels::selector(workload)).collect(),
+            labels::platform(platform, name).into_iter().chain(labels::selector(workload)).collect(),
         ),
         spec: Some(ServiceSpec {
             selector: Some(labels::selector(workload)),

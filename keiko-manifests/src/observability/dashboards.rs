@@ -7,7 +7,8 @@ use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::output::RenderError;
 use k8s_openapi::api::core::v1::ConfigMap;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -124,10 +125,10 @@ fn panel(id: u32, title: &str, unit: &str, targets: Vec<(String, &str)>) -> Pane
 }
 
 /// Rate, errors, duration and error-budget burn of one service.
-pub fn service(spec: &Spec, name: &str) -> Dashboard {
-    let ns = &spec.platform().namespace;
+pub fn service(platform: &Platform, name: &str) -> Dashboard {
+    let ns = &platform.settings().namespace;
     let selector = format!("namespace=\"{ns}\",service=\"{name}\"");
-    let budget = spec.services().get(name).map_or(0.001, |s| 1.0 - s.slo.availability_percent / 100.0);
+    let budget = platform.services().get(name).map_or(0.001, |s| 1.0 - s.slo.availability_percent / 100.0);
     let panels = vec![
         panel(
             1,
@@ -151,8 +152,8 @@ pub fn service(spec: &Spec, name: &str) -> Dashboard {
 }
 
 /// Every service's request rate and error ratio side by side.
-pub fn overview(spec: &Spec, env: Env) -> Dashboard {
-    let ns = &spec.platform().namespace;
+pub fn overview(platform: &Platform, env: Env) -> Dashboard {
+    let ns = &platform.settings().namespace;
     let panels = vec![
         panel(
             1,
@@ -192,10 +193,10 @@ fn dashboard(uid: String, title: String, tags: Vec<String>, panels: Vec<Panel>) 
 }
 
 /// A dashboard as the ConfigMap Grafana's sidecar loads.
-pub fn config_map(spec: &Spec, namespace: &str, dashboard: &Dashboard) -> Result<ConfigMap, RenderError> {
+pub fn config_map(platform: &Platform, namespace: &str, dashboard: &Dashboard) -> Result<ConfigMap, RenderError> {
     let json = serde_json::to_string_pretty(dashboard)
         .map_err(|e| RenderError::Serialize { path: dashboard.uid.clone(), reason: e.to_string() })?;
-    let mut labels = labels::platform(spec, &dashboard.uid);
+    let mut labels = labels::platform(platform, &dashboard.uid);
     labels.insert(DASHBOARD_LABEL.to_owned(), "1".to_owned());
     Ok(ConfigMap {
         metadata: object_meta(&format!("dashboard-{}", dashboard.uid), namespace, labels),

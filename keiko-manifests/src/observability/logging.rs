@@ -12,7 +12,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use keiko_spec::{Env, Spec};
+use keiko_model::Platform;
+use keiko_spec::Env;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -32,8 +33,8 @@ pub const ELASTIC_CA_SECRET: &str = "keiko-logs-es-http-certs-public";
 const CURL_IMAGE: &str = "curlimages/curl:8.16.0";
 
 /// The cluster's HTTPS endpoint.
-pub fn elasticsearch_url(spec: &Spec) -> String {
-    format!("https://{ELASTIC_NAME}-es-http.{}.svc:9200", spec.observability().namespace)
+pub fn elasticsearch_url(platform: &Platform) -> String {
+    format!("https://{ELASTIC_NAME}-es-http.{}.svc:9200", platform.observability().namespace)
 }
 
 fn hardened_pod(uid: i64, container: Container) -> PodTemplateSpec {
@@ -55,8 +56,8 @@ fn resources(cpu: &str, memory: &str) -> ResourceRequirements {
 }
 
 /// The Elasticsearch cluster, sized per environment.
-pub fn elasticsearch(spec: &Spec, env: Env) -> Elasticsearch {
-    let settings = spec.observability();
+pub fn elasticsearch(platform: &Platform, env: Env) -> Elasticsearch {
+    let settings = platform.observability();
     let store = settings.elasticsearch.get(env);
     let container = Container {
         name: "elasticsearch".to_owned(),
@@ -78,12 +79,12 @@ pub fn elasticsearch(spec: &Spec, env: Env) -> Elasticsearch {
         ..Default::default()
     };
     Elasticsearch {
-        metadata: object_meta(ELASTIC_NAME, &settings.namespace, labels::platform(spec, ELASTIC_NAME)),
+        metadata: object_meta(ELASTIC_NAME, &settings.namespace, labels::platform(platform, ELASTIC_NAME)),
         spec: ElasticsearchSpec {
             version: settings.elastic_version.clone(),
             node_sets: vec![NodeSet {
                 name: "default".to_owned(),
-                count: i32::try_from(store.nodes).unwrap_or(1),
+                count: keiko_model::platform::int32(store.nodes),
                 // No mmap: Elasticsearch then needs no host sysctl and no privileged init container.
                 config: BTreeMap::from([("node.store.allow_mmap".to_owned(), serde_json::Value::Bool(false))]),
                 pod_template: hardened_pod(1000, container),
@@ -94,7 +95,7 @@ pub fn elasticsearch(spec: &Spec, env: Env) -> Elasticsearch {
 }
 
 /// Kibana, reading the cluster.
-pub fn kibana(spec: &Spec) -> Kibana {
+pub fn kibana(platform: &Platform) -> Kibana {
     let container = Container {
         name: "kibana".to_owned(),
         resources: Some(resources("500m", "1Gi")),
@@ -102,9 +103,13 @@ pub fn kibana(spec: &Spec) -> Kibana {
         ..Default::default()
     };
     Kibana {
-        metadata: object_meta(ELASTIC_NAME, &spec.observability().namespace, labels::platform(spec, ELASTIC_NAME)),
+        metadata: object_meta(
+            ELASTIC_NAME,
+            &platform.observability().namespace,
+            labels::platform(platform, ELASTIC_NAME),
+        ),
         spec: KibanaSpec {
-            version: spec.observability().elastic_version.clone(),
+            version: platform.observability().elastic_version.clone(),
             count: 1,
             elasticsearch_ref: ElasticsearchRef { name: ELASTIC_NAME.to_owned() },
             pod_template: hardened_pod(1000, container),
@@ -133,17 +138,19 @@ struct Lifecycle {
 
 /// After every sync, (re)applies the retention of `logs-keiko-<env>` through the
 /// Elasticsearch API; idempotent, so running it again is harmless.
-pub fn retention_job(spec: &Spec, env: Env) -> Job {
+pub fn retention_job(platform: &Platform, env: Env) -> Job {
     let template = IndexTemplate {
         index_patterns: vec![format!("logs-keiko-{env}*")],
         data_stream: serde_json::Map::new(),
         priority: 500,
         template: TemplateBody {
-            lifecycle: Lifecycle { data_retention: format!("{}d", spec.observability().log_retention_days.get(env)) },
+            lifecycle: Lifecycle {
+                data_retention: format!("{}d", platform.observability().log_retention_days.get(env)),
+            },
         },
     };
     let body = serde_json::to_string(&template).unwrap_or_default();
-    let url = format!("{}/_index_template/logs-keiko", elasticsearch_url(spec));
+    let url = format!("{}/_index_template/logs-keiko", elasticsearch_url(platform));
     // The password is read from the mounted Secret, never passed in the environment.
     let script = format!(
         "curl --fail-with-body --silent --show-error --cacert {ELASTIC_CA_DIR}/ca.crt --user \"{ELASTIC_USER}:$(cat {ELASTIC_USER_DIR}/{ELASTIC_USER})\" --request PUT --header 'Content-Type: application/json' --data '{body}' {url}"
@@ -166,7 +173,7 @@ pub fn retention_job(spec: &Spec, env: Env) -> Job {
     };
     let mut pod = hardened_pod(security::SERVICE_UID, container);
     // The pod carries the Job's labels: its NetworkPolicy selects it by them.
-    pod.metadata = Some(ObjectMeta { labels: Some(labels::platform(spec, "log-retention")), ..Default::default() });
+    pod.metadata = Some(ObjectMeta { labels: Some(labels::platform(platform, "log-retention")), ..Default::default() });
     if let Some(spec) = pod.spec.as_mut() {
         spec.restart_policy = Some("OnFailure".to_owned());
         let secret = |volume: &str, name: &str| Volume {
@@ -178,7 +185,7 @@ pub fn retention_job(spec: &Spec, env: Env) -> Job {
             Some(vec![secret("elastic-ca", ELASTIC_CA_SECRET), secret("elastic-user", ELASTIC_PASSWORD_SECRET)]);
     }
     let mut metadata =
-        object_meta("log-retention", &spec.observability().namespace, labels::platform(spec, "log-retention"));
+        object_meta("log-retention", &platform.observability().namespace, labels::platform(platform, "log-retention"));
     metadata.annotations = Some(BTreeMap::from([
         ("argocd.argoproj.io/hook".to_owned(), "PostSync".to_owned()),
         ("argocd.argoproj.io/hook-delete-policy".to_owned(), "BeforeHookCreation".to_owned()),

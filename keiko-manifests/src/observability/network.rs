@@ -3,7 +3,6 @@
 //! and readers.
 
 use super::collector::{AGENT, GATEWAY, METRICS, OTLP_GRPC, OTLP_HTTP};
-use crate::k8s::access::monitoring_namespace;
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use crate::k8s::namespace;
@@ -13,7 +12,8 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use keiko_spec::Spec;
+use keiko_model::Platform;
+use keiko_spec::addon::Chart;
 
 /// The label ECK puts on an Elasticsearch cluster's pods.
 const ES_CLUSTER_LABEL: &str = "elasticsearch.k8s.elastic.co/cluster-name";
@@ -47,7 +47,7 @@ fn ports(numbers: &[u16]) -> Vec<NetworkPolicyPort> {
 }
 
 fn policy(
-    spec: &Spec,
+    platform: &Platform,
     name: &str,
     pods: LabelSelector,
     ingress: Vec<NetworkPolicyIngressRule>,
@@ -55,7 +55,7 @@ fn policy(
 ) -> NetworkPolicy {
     egress.push(crate::k8s::network_policy::dns_egress());
     NetworkPolicy {
-        metadata: object_meta(name, &spec.observability().namespace, labels::platform(spec, name)),
+        metadata: object_meta(name, &platform.observability().namespace, labels::platform(platform, name)),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(pods),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
@@ -66,19 +66,19 @@ fn policy(
 }
 
 /// Every policy of the observability namespace.
-pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
-    let ns = spec.observability().namespace.as_str();
+pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
+    let ns = platform.observability().namespace.as_str();
     let mut senders: Vec<NetworkPolicyPeer> =
-        namespace::names(spec).iter().filter(|n| namespace::in_mesh(spec, n)).map(|n| peer(n, &[])).collect();
+        namespace::names(platform).iter().filter(|n| namespace::in_mesh(platform, n)).map(|n| peer(n, &[])).collect();
     let agent = peer(ns, &[("app.kubernetes.io/name", AGENT)]);
     let gateway = peer(ns, &[("app.kubernetes.io/name", GATEWAY)]);
     let es = peer(ns, &[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]);
     let kibana = peer(ns, &[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]);
-    let operator = spec.addons().values().find(|a| a.chart == "eck-operator").map(|a| peer(&a.namespace, &[]));
+    let operator = platform.addon(Chart::EckOperator).map(|a| peer(&a.namespace, &[]));
     // Fluent Bit forwards every node's container logs to the agent over OTLP.
-    senders.extend(spec.addons().values().filter(|a| a.chart == "fluent-bit").map(|a| peer(&a.namespace, &[])));
-    let prometheus = monitoring_namespace(spec).map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
-    let jaeger = spec.addons().values().find(|a| a.chart == "jaeger").map(|a| peer(&a.namespace, &[]));
+    senders.extend(platform.addons_of(Chart::FluentBit).map(|a| peer(&a.namespace, &[])));
+    let prometheus = platform.monitoring_namespace().map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
+    let jaeger = platform.addon(Chart::Jaeger).map(|a| peer(&a.namespace, &[]));
     let rule_in = |from: Vec<NetworkPolicyPeer>, numbers: &[u16]| NetworkPolicyIngressRule {
         from: Some(from),
         ports: Some(ports(numbers)),
@@ -92,14 +92,14 @@ pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
     es_readers.push(peer(ns, &[("app.kubernetes.io/name", "log-retention")]));
     vec![
         policy(
-            spec,
+            platform,
             AGENT,
             selector(&[("app.kubernetes.io/name", AGENT)]),
             vec![rule_in(senders, &[OTLP_GRPC, OTLP_HTTP])],
             vec![rule_out(vec![gateway.clone()], &[OTLP_GRPC])],
         ),
         policy(
-            spec,
+            platform,
             GATEWAY,
             selector(&[("app.kubernetes.io/name", GATEWAY)]),
             [Some(rule_in(vec![agent], &[OTLP_GRPC, OTLP_HTTP])), prometheus.map(|p| rule_in(vec![p], &[METRICS]))]
@@ -112,21 +112,21 @@ pub fn policies(spec: &Spec) -> Vec<NetworkPolicy> {
                 .collect(),
         ),
         policy(
-            spec,
+            platform,
             "elasticsearch",
             selector(&[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]),
             vec![rule_in(es_readers, &[9200]), rule_in(vec![es.clone()], &[9300])],
             vec![rule_out(vec![es.clone()], &[9300])],
         ),
         policy(
-            spec,
+            platform,
             "kibana",
             selector(&[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]),
             operator.map(|o| vec![rule_in(vec![o], &[5601])]).unwrap_or_default(),
             vec![rule_out(vec![es.clone()], &[9200])],
         ),
         policy(
-            spec,
+            platform,
             "log-retention",
             selector(&[("app.kubernetes.io/name", "log-retention")]),
             Vec::new(),

@@ -53,10 +53,10 @@ pub fn fleet(plan: &Plan) -> RawSpec {
     raw
 }
 
-/// The small fixture spec the builder snapshots use.
-pub fn fixture() -> keiko_spec::Spec {
+/// The small fixture spec the builder snapshots use, resolved.
+pub fn fixture() -> keiko_model::Platform {
     let text = include_str!("../fixtures/small.yaml");
-    keiko_spec::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}"))
+    keiko_model::Platform::new(keiko_spec::load("small.yaml", text).unwrap_or_else(|errors| panic!("{errors}")))
 }
 
 /// A named snapshot in the repository's `snapshots/` folder.

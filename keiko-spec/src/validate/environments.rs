@@ -59,15 +59,29 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     backups(raw, checks);
 }
 
+/// The platform repository as GitHub's `owner/name`: the pipelines open pull requests
+/// there, so any other Git host is refused here rather than when a workflow renders.
+pub(super) fn github_repository(raw: &RawSpec, checks: &mut Checks) -> Option<String> {
+    let url = &raw.platform.repository;
+    let slug = url.strip_prefix("https://github.com/").map(|rest| rest.trim_end_matches(".git"));
+    let valid = slug.filter(|slug| {
+        slug.split_once('/').is_some_and(|(owner, name)| {
+            let part = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+            part(owner) && part(name)
+        })
+    });
+    checks.require(valid.is_some(), &SpecPath::root().key("platform").key("repository"), || {
+        format!("`{url}` must be https://github.com/<owner>/<name>: the pipelines open pull requests there")
+    });
+    valid.map(str::to_owned)
+}
+
 fn platform(raw: &RawSpec, checks: &mut Checks) {
     let path = SpecPath::root().key("platform");
     let platform = &raw.platform;
     checks.dns_label(&path.key("name"), &platform.name);
     checks.dns_label(&path.key("organization"), &platform.organization);
     checks.dns_label(&path.key("namespace"), &platform.namespace);
-    checks.require(platform.repository.starts_with("https://"), &path.key("repository"), || {
-        format!("`{}` must be an https:// Git URL", platform.repository)
-    });
     let host = platform.registry.split('/').next().unwrap_or_default();
     checks.require(names::is_host_name(host) && !platform.registry.contains("://"), &path.key("registry"), || {
         format!(

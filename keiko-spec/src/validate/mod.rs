@@ -16,12 +16,16 @@ use super::error::{SpecError, SpecPath};
 /// Checks `raw` against every rule; the spec is returned only when none fails.
 pub fn validate(raw: RawSpec) -> Result<Spec, Vec<SpecError>> {
     let mut checks = Checks::default();
+    let github_repository = environments::github_repository(&raw, &mut checks);
     environments::check(&raw, &mut checks);
     services::check(&raw, &mut checks);
     stateful::check(&raw, &mut checks);
     security::check(&raw, &mut checks);
     observability::check(&raw, &mut checks);
-    if checks.errors.is_empty() { Ok(Spec::validated(raw)) } else { Err(checks.errors) }
+    match github_repository {
+        Some(repository) if checks.errors.is_empty() => Ok(Spec::validated(raw, repository)),
+        _ => Err(checks.errors),
+    }
 }
 
 /// The problems found so far.

@@ -5,7 +5,7 @@
 
 use crate::argocd::values::Toleration;
 use crate::observability::collector::{AGENT, OTLP_HTTP};
-use keiko_spec::Spec;
+use keiko_model::Platform;
 use serde::Serialize;
 
 /// `fluent-bit` chart values.
@@ -74,13 +74,13 @@ fn filters() -> Vec<Section> {
 }
 
 /// OTLP over HTTP to the node's telemetry agent.
-fn outputs(spec: &Spec) -> Vec<Section> {
+fn outputs(platform: &Platform) -> Vec<Section> {
     vec![Section {
         kind: "OUTPUT",
         entries: vec![
             ("Name", "opentelemetry".to_owned()),
             ("Match", "kube.*".to_owned()),
-            ("Host", format!("{AGENT}.{}.svc", spec.observability().namespace)),
+            ("Host", format!("{AGENT}.{}.svc", platform.observability().namespace)),
             ("Port", OTLP_HTTP.to_string()),
             ("Logs_uri", "/v1/logs".to_owned()),
             ("Log_response_payload", "False".to_owned()),
@@ -90,10 +90,10 @@ fn outputs(spec: &Spec) -> Vec<Section> {
 }
 
 /// Fluent Bit runs on every node, system pool included: it tolerates every taint.
-pub fn fluent_bit(spec: &Spec) -> FluentBit {
+pub fn fluent_bit(platform: &Platform) -> FluentBit {
     FluentBit {
         tolerations: vec![Toleration { key: None, operator: "Exists".to_owned(), value: None, effect: None }],
-        config: Config { filters: render(&filters()), outputs: render(&outputs(spec)) },
+        config: Config { filters: render(&filters()), outputs: render(&outputs(platform)) },
     }
 }
 

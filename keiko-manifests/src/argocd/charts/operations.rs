@@ -1,8 +1,9 @@
 //! Values of the operations add-ons: Velero (cluster backups) and the VPA recommender.
 
 use crate::argocd::values::{Placement, system_pool};
+use keiko_model::Platform;
 use keiko_model::object_storage;
-use keiko_spec::{Env, Spec};
+use keiko_spec::Env;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,10 +63,10 @@ struct VolumeMount {
 
 /// Velero writes cluster-resource backups (the argocd namespace included) and the stores'
 /// file-system volume backups (its node agent) to the environment's bucket under `velero/`.
-pub fn velero(spec: &Spec, env: Env) -> Velero {
+pub fn velero(platform: &Platform, env: Env) -> Velero {
     let config = BTreeMap::from([
-        ("region".to_owned(), object_storage::s3_region(&spec.environments().get(env).region)),
-        ("s3Url".to_owned(), object_storage::endpoint(&spec.environments().get(env).region)),
+        ("region".to_owned(), object_storage::s3_region(&platform.environments().get(env).region)),
+        ("s3Url".to_owned(), object_storage::endpoint(&platform.environments().get(env).region)),
         ("s3ForcePathStyle".to_owned(), "true".to_owned()),
     ]);
     Velero {
@@ -73,7 +74,7 @@ pub fn velero(spec: &Spec, env: Env) -> Velero {
             backup_storage_location: vec![BackupStorageLocation {
                 name: "default".to_owned(),
                 provider: "aws".to_owned(),
-                bucket: spec.backups().bucket(env),
+                bucket: platform.backups().bucket(env),
                 prefix: "velero".to_owned(),
                 config,
             }],

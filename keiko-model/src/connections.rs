@@ -1,8 +1,10 @@
-//! Who may talk to whom: every allowed flow of the platform, derived once from the spec.
-//! NetworkPolicies and Istio AuthorizationPolicies are both built from this list, so the
-//! network layer and the mesh layer cannot disagree.
+//! Who may talk to whom: every allowed flow between the platform's workloads, derived
+//! once from the spec when the [`crate::Platform`] is resolved. NetworkPolicies and
+//! Istio AuthorizationPolicies are both built from this list, so the network layer and
+//! the mesh layer cannot disagree.
 
 use keiko_spec::Spec;
+use keiko_spec::addon::Chart;
 use keiko_spec::service::METRICS_PORT;
 use std::collections::BTreeMap;
 
@@ -40,12 +42,12 @@ pub struct Flow {
 }
 
 /// The namespace Prometheus runs in (the kube-prometheus-stack add-on's).
-pub fn monitoring_namespace(spec: &Spec) -> Option<&str> {
-    spec.addons().values().find(|a| a.chart == "kube-prometheus-stack").map(|a| a.namespace.as_str())
+fn monitoring_namespace(spec: &Spec) -> Option<&str> {
+    spec.addons().values().find(|a| a.role() == Some(Chart::KubePrometheusStack)).map(|a| a.namespace.as_str())
 }
 
 /// Every allowed flow, sorted.
-pub fn flows(spec: &Spec) -> Vec<Flow> {
+fn flows(spec: &Spec) -> Vec<Flow> {
     let mut flows = Vec::new();
     let services = |name: &str| Workload { namespace: spec.platform().namespace.clone(), name: name.to_owned() };
     for (name, service) in spec.services() {
@@ -101,14 +103,14 @@ fn scrape(spec: &Spec, flows: &mut Vec<Flow>, target: Workload, ports: &[keiko_s
 /// either end, so each workload's policies read only its own flows (linear in the fleet,
 /// where recomputing [`flows`] for every workload was quadratic).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Flows {
+pub struct Connections {
     all: Vec<Flow>,
     touching: BTreeMap<Workload, Vec<Flow>>,
 }
 
-impl Flows {
+impl Connections {
     /// Computes and indexes every flow of `spec`.
-    pub fn new(spec: &Spec) -> Flows {
+    pub fn new(spec: &Spec) -> Connections {
         let all = flows(spec);
         let mut touching: BTreeMap<Workload, Vec<Flow>> = BTreeMap::new();
         for flow in &all {
@@ -122,7 +124,7 @@ impl Flows {
         for list in touching.values_mut() {
             list.sort();
         }
-        Flows { all, touching }
+        Connections { all, touching }
     }
 
     /// Every flow, sorted.
