@@ -100,7 +100,12 @@ fn the_root_application_reaches_every_service_store_and_addon_exactly_once() {
                 "{env}/{name}: project defined alongside"
             );
             assert_eq!(app["spec"]["destination"]["server"], IN_CLUSTER, "{env}/{name}");
-            if let Some(path) = source["path"].as_str() {
+            if source["repoURL"] == keiko_model::gateway_api::REPOSITORY {
+                // The Gateway API CRDs, synced from upstream at a pinned tag.
+                assert_eq!(name, keiko_model::gateway_api::APPLICATION, "{env}");
+                assert_eq!(source["targetRevision"], keiko_model::gateway_api::VERSION, "{env}/{name}: pinned tag");
+                assert_eq!(source["path"], keiko_model::gateway_api::PATH, "{env}/{name}");
+            } else if let Some(path) = source["path"].as_str() {
                 assert_eq!(source["repoURL"], spec.platform().repository.as_str(), "{env}/{name}");
                 assert_eq!(source["targetRevision"], spec.environments().get(env).branch.as_str(), "{env}/{name}");
                 let built = objects_at(&repo().join(path));

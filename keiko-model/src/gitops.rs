@@ -8,6 +8,13 @@ pub const NAMESPACE: &str = "argocd";
 /// ArgoCD's name for the cluster it runs in (argo-cd docs, "Declarative Setup", clusters).
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
+/// The Helm release of Argo CD. Terraform installs it under this name to bootstrap
+/// GitOps and the `argo-cd` Application renders the chart under the same name, so Argo
+/// CD adopts the release Terraform made instead of installing a second one: the chart
+/// names its objects after the release (argo-helm `charts/argo-cd` 8.3.4,
+/// `nameOverride: argocd`) and writes fixed-name ConfigMaps (`argocd-cm`) either way.
+pub const RELEASE: &str = "argocd";
+
 /// The root Application's name; Terraform's argocd-bootstrap module creates it.
 pub const ROOT_APPLICATION: &str = "keiko-root";
 

@@ -4,6 +4,8 @@
 //! - [`Platform`]: the validated spec resolved for the builders: add-ons by role,
 //!   quantities as numbers, the [`connections`] between workloads computed once;
 //! - [`files`]: the tree every builder renders into;
+//! - [`charts`]: what each upstream chart installs with our values, read at its version;
+//! - [`gateway_api`]: the Gateway API CRDs and where they are synced from;
 //! - [`generated`]: the conventions of every generated file;
 //! - [`gitops`]: the names and sync order the GitOps bootstrap and the ArgoCD layer share;
 //! - [`object_storage`]: how every S3 client reaches the buckets;
@@ -12,8 +14,10 @@
 //!
 //! Each constant that describes an upstream component says where the fact comes from.
 
+pub mod charts;
 pub mod connections;
 pub mod files;
+pub mod gateway_api;
 pub mod generated;
 pub mod gitops;
 pub mod object_storage;

@@ -5,6 +5,7 @@
 //! `generate lint` runs on any YAML. Exemptions come only from `security.exemptions`
 //! in the spec or from a `keiko.io/exempt-<RULE-ID>: <reason>` annotation.
 
+pub mod bootstrap;
 pub mod cluster_rules;
 pub mod delivery_rules;
 pub mod gathered;

@@ -6,11 +6,11 @@
 
 use super::Module;
 use crate::blocks::{output, resource};
-use crate::expr::{call, object, reference, strings, var};
+use crate::expr::{bare, call, object, reference, strings, var};
 use crate::resources::HELM_RELEASE;
 use crate::validation::string_variable;
 use hcl::{Block, Body, Expression};
-use keiko_model::gitops::{FINALIZER, IN_CLUSTER, ROOT_APPLICATION, ROOT_PROJECT};
+use keiko_model::gitops::{FINALIZER, IN_CLUSTER, RELEASE, ROOT_APPLICATION, ROOT_PROJECT};
 
 /// The `argocd-apps` chart version that installs the root Application (values: `applications` map).
 pub const ARGOCD_APPS_VERSION: &str = "2.0.2";
@@ -21,15 +21,19 @@ pub fn module() -> Module {
     Module { dir: "argocd-bootstrap", main, variables: variables(), outputs: outputs(), providers: &["helm"] }
 }
 
+/// Argo CD for the first sync only: the `argo-cd` Application renders the same release
+/// ([`RELEASE`]) and takes it over, with the platform's values, so Terraform leaves the
+/// release alone after creating it (`ignore_changes = all`) instead of reverting Argo CD.
 fn argocd() -> Block {
     resource(HELM_RELEASE, "argocd")
-        .add_attribute(("name", "argocd"))
+        .add_attribute(("name", RELEASE))
         .add_attribute(("repository", var("repository")))
         .add_attribute(("chart", "argo-cd"))
         .add_attribute(("version", var("chart_version")))
         .add_attribute(("namespace", var("namespace")))
         .add_attribute(("create_namespace", true))
         .add_attribute(("atomic", true))
+        .add_block(Block::builder("lifecycle").add_attribute(("ignore_changes", bare("all"))).build())
         .build()
 }
 

@@ -2,17 +2,18 @@
 
 use super::{IN_CLUSTER, NAMESPACE, annotations, project, values};
 use crate::crd::argocd::{
-    Application, ApplicationDestination, ApplicationSource, ApplicationSourceHelm, ApplicationSpec, Backoff,
-    ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
+    Application, ApplicationDestination, ApplicationSource, ApplicationSourceDirectory, ApplicationSourceHelm,
+    ApplicationSpec, Backoff, ResourceIgnoreDifferences, RetryStrategy, SyncPolicy, SyncPolicyAutomated,
 };
 use crate::k8s::{GATEWAY, OBSERVABILITY, PLATFORM, labels};
 use crate::layout;
 use crate::output::RenderError;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use keiko_model::Platform;
-use keiko_model::gitops::{FINALIZER, waves};
+use keiko_model::gateway_api;
+use keiko_model::gitops::{FINALIZER, RELEASE, waves};
 use keiko_spec::Env;
-use keiko_spec::addon::Addon;
+use keiko_spec::addon::{Addon, Chart};
 use keiko_spec::platform::SyncMode;
 /// Sync history kept per application for `argocd app rollback`.
 const HISTORY: i64 = 10;
@@ -50,10 +51,40 @@ pub fn addon(platform: &Platform, env: Env, name: &str, addon: &Addon) -> Result
         repo_url: addon.repository.clone(),
         target_revision: addon.version.clone(),
         chart: Some(addon.chart.clone()),
-        helm: Some(ApplicationSourceHelm { release_name: name.to_owned(), values_object: values }),
+        helm: Some(ApplicationSourceHelm { release_name: release_name(name, addon).to_owned(), values_object: values }),
         ..Default::default()
     };
     Ok(application(platform, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, Vec::new()))
+}
+
+/// The Helm release of an add-on: its name, but Argo CD's own, which adopts the release
+/// Terraform installed ([`keiko_model::gitops::RELEASE`]).
+pub fn release_name<'a>(name: &'a str, addon: &Addon) -> &'a str {
+    if addon.role() == Some(Chart::ArgoCd) { RELEASE } else { name }
+}
+
+/// The Application of the Gateway API CRDs, synced from the upstream repository's
+/// standard channel ([`keiko_model::gateway_api`]).
+pub fn gateway_api(platform: &Platform, env: Env) -> Application {
+    let source = ApplicationSource {
+        repo_url: gateway_api::REPOSITORY.to_owned(),
+        target_revision: gateway_api::VERSION.to_owned(),
+        path: Some(gateway_api::PATH.to_owned()),
+        directory: Some(ApplicationSourceDirectory { exclude: gateway_api::EXCLUDE.to_owned() }),
+        ..Default::default()
+    };
+    // Cluster-scoped objects only: the destination is Argo CD's own namespace, which the
+    // platform's AppProject permits.
+    application(
+        platform,
+        env,
+        gateway_api::APPLICATION,
+        project::PLATFORM,
+        gateway_api::WAVE,
+        source,
+        NAMESPACE,
+        Vec::new(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

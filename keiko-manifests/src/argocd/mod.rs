@@ -28,6 +28,7 @@ pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError
     for (name, addon) in platform.addons() {
         objects.push(Object::new(&application::addon(platform, env, name, addon)?)?);
     }
+    objects.push(Object::new(&application::gateway_api(platform, env))?);
     // Only the components' names matter here: rendering their objects would cost as
     // much as the Kubernetes layer itself.
     for part in components::parts(platform) {

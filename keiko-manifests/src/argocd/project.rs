@@ -18,7 +18,8 @@ pub const SERVICES: &str = "keiko-services";
 /// Add-ons come from their chart repositories only and may install cluster-wide
 /// machinery (CRDs, webhooks, cluster roles) in their own namespaces.
 pub fn platform(platform: &Platform) -> AppProject {
-    let repos: BTreeSet<String> = platform.addons().values().map(|a| a.repository.clone()).collect();
+    let mut repos: BTreeSet<String> = platform.addons().values().map(|a| a.repository.clone()).collect();
+    repos.insert(keiko_model::gateway_api::REPOSITORY.to_owned());
     let namespaces: BTreeSet<String> = platform.addons().values().map(|a| a.namespace.clone()).collect();
     let cluster_kinds = [
         ("", "Namespace"),
@@ -29,6 +30,9 @@ pub fn platform(platform: &Platform) -> AppProject {
         ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
         ("scheduling.k8s.io", "PriorityClass"),
         ("apiregistration.k8s.io", "APIService"),
+        // The Gateway API's guard against CRD downgrades (keiko_model::gateway_api).
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
     ];
     project(
         platform,

@@ -64,7 +64,7 @@ pub fn for_chart(platform: &Platform, env: Env, addon: &Addon) -> Result<Value, 
     let value = match chart {
         Chart::ArgoCd => to_value(super::charts::argo_cd(env)),
         Chart::ArgoRollouts => to_value(super::charts::argo_rollouts(env)),
-        Chart::CertManager => to_value(super::charts::cert_manager(env)),
+        Chart::CertManager => to_value(super::charts::cert_manager(env, &addon.namespace)),
         Chart::ExternalSecrets => to_value(super::charts::external_secrets(env)),
         Chart::IstioBase => to_value(super::charts::istio_base()),
         Chart::Istiod => to_value(super::charts::istiod(env)),

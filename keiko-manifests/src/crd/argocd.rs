@@ -43,6 +43,18 @@ pub struct ApplicationSource {
     /// Helm settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub helm: Option<ApplicationSourceHelm>,
+    /// Settings of a plain directory of manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<ApplicationSourceDirectory>,
+}
+
+/// A directory source: which files of `path` are applied.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationSourceDirectory {
+    /// A glob of files left out (`{a.yaml,b.yaml}`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub exclude: String,
 }
 
 /// Helm settings of a chart source.

@@ -156,7 +156,7 @@ pub fn addons() -> BTreeMap<String, Addon> {
         ("istio-base", "base", "1.30.3", "istio-system", -9),
         ("istiod", "istiod", "1.30.3", "istio-system", -7),
         ("istio-cni", "cni", "1.30.3", "istio-system", -8),
-        ("kube-prometheus-stack", "kube-prometheus-stack", "77.6.2", "monitoring", -8),
+        ("kube-prometheus-stack", "kube-prometheus-stack", "77.6.2", "monitoring", -9),
         ("jaeger", "jaeger", "3.4.1", "observability", -4),
         ("eck-operator", "eck-operator", "3.1.0", "elastic-system", -8),
         ("fluent-bit", "fluent-bit", "0.53.0", "logging", -4),

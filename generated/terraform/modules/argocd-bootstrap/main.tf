@@ -8,6 +8,10 @@ resource "helm_release" "argocd" {
   namespace        = var.namespace
   create_namespace = true
   atomic           = true
+
+  lifecycle {
+    ignore_changes = all
+  }
 }
 
 resource "helm_release" "root_app" {

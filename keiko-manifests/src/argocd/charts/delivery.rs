@@ -109,6 +109,32 @@ pub struct CertManager {
     webhook: Placement,
     cainjector: Placement,
     startupapicheck: Placement,
+    global: CertManagerGlobal,
+    config: CertManagerConfig,
+}
+
+/// Leader election in the release's own namespace: the chart's default is kube-system
+/// (cert-manager/cert-manager#6716), where the platform's AppProject deploys nothing.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertManagerGlobal {
+    leader_election: LeaderElection,
+}
+
+/// Where the controller and cainjector keep their leader-election Lease, Role and RoleBinding.
+#[derive(Debug, Serialize)]
+pub struct LeaderElection {
+    namespace: String,
+}
+
+/// The controller configuration: Gateway API support on, so the ACME HTTP-01 solver can
+/// answer through an HTTPRoute on the gateway (`config.gatewayAPI.enabled`, cert-manager
+/// v1.21.1 `deploy/charts/cert-manager/values.yaml`; off by default).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertManagerConfig {
+    #[serde(rename = "gatewayAPI")]
+    gateway_api: Enabled,
 }
 
 /// Metrics scraped through a ServiceMonitor (certificate expiry alerts read them).
@@ -133,7 +159,7 @@ pub struct Crds {
 }
 
 /// cert-manager, which issues the gateway certificates.
-pub fn cert_manager(env: Env) -> CertManager {
+pub fn cert_manager(env: Env, namespace: &str) -> CertManager {
     CertManager {
         crds: Crds { enabled: true, keep: true },
         prometheus: CertManagerPrometheus { enabled: true, servicemonitor: Enabled { enabled: true } },
@@ -142,6 +168,8 @@ pub fn cert_manager(env: Env) -> CertManager {
         webhook: system_pool(),
         cainjector: system_pool(),
         startupapicheck: system_pool(),
+        global: CertManagerGlobal { leader_election: LeaderElection { namespace: namespace.to_owned() } },
+        config: CertManagerConfig { gateway_api: Enabled { enabled: true } },
     }
 }
 

@@ -12,6 +12,17 @@ pub struct KubePrometheusStack {
     alertmanager: Alertmanager,
     grafana: Grafana,
     prometheus_operator: Placement,
+    core_dns: Enabled,
+    kube_controller_manager: Enabled,
+    kube_etcd: Enabled,
+    kube_scheduler: Enabled,
+    kube_proxy: Enabled,
+}
+
+/// An on/off switch.
+#[derive(Debug, Serialize)]
+struct Enabled {
+    enabled: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,6 +134,16 @@ pub fn kube_prometheus_stack(env: Env) -> KubePrometheusStack {
             placement: system_pool(),
         },
         prometheus_operator: system_pool(),
+        // Each of these puts a Service in kube-system (kube-prometheus-stack 77.6.2
+        // `templates/exporters/*/service.yaml`), where the platform's AppProject deploys
+        // nothing. OVHcloud runs the control plane (etcd, scheduler, controller manager)
+        // out of the cluster's reach, and kube-proxy serves its metrics on localhost;
+        // CoreDNS metrics are left for a scrape that needs no kube-system object.
+        core_dns: Enabled { enabled: false },
+        kube_controller_manager: Enabled { enabled: false },
+        kube_etcd: Enabled { enabled: false },
+        kube_scheduler: Enabled { enabled: false },
+        kube_proxy: Enabled { enabled: false },
     }
 }
 
