@@ -333,13 +333,13 @@ fn a_namespace_nobody_creates_is_named() {
     let failures = failures_with(
         &keiko(),
         |(_, gitops, _)| {
-            let options = &mut application(gitops, "velero")["spec"]["syncPolicy"]["syncOptions"];
+            let options = &mut application(gitops, "cert-manager")["spec"]["syncPolicy"]["syncOptions"];
             options.as_array_mut().unwrap().retain(|o| o != "CreateNamespace=true");
         },
         &charts::facts,
     );
     assert!(
-        failures.iter().any(|f| f.application == "velero" && f.rule == "namespace-exists"),
+        failures.iter().any(|f| f.application == "cert-manager" && f.rule == "namespace-exists"),
         "{}",
         report(&failures)
     );
@@ -360,4 +360,43 @@ fn a_source_outside_the_project_is_named() {
     );
     assert_eq!(failures.len(), 1, "{}", report(&failures));
     assert!(failures[0].message.contains("does not list the source"), "{}", failures[0]);
+}
+
+#[test]
+fn a_secret_made_after_the_pods_that_mount_it_is_named() {
+    // Velero's credentials back in the observability component (wave 0), after the
+    // Velero chart (wave -2) whose pods mount them: the bootstrap would wait forever.
+    let failures = failures_with(
+        &keiko(),
+        |(_, _, objects)| {
+            let platform = objects.get_mut("platform").unwrap();
+            let at = platform
+                .iter()
+                .position(|o| o["kind"] == "ExternalSecret" && o["metadata"]["name"] == "velero-object-storage")
+                .unwrap();
+            let secret = platform.remove(at);
+            objects.get_mut("observability").unwrap().push(secret);
+        },
+        &charts::facts,
+    );
+    assert_eq!(failures.len(), 1, "{}", report(&failures));
+    assert_eq!((failures[0].application.as_str(), failures[0].rule), ("velero", "secret-exists"));
+    assert!(failures[0].message.contains("makes it at wave 0"), "{}", failures[0]);
+}
+
+#[test]
+fn a_mounted_secret_nothing_produces_is_named() {
+    let failures = failures_with(
+        &keiko(),
+        |(_, _, objects)| objects.get_mut("learning-service").unwrap().retain(|o| o["kind"] != "ExternalSecret"),
+        &charts::facts,
+    );
+    assert!(!failures.is_empty());
+    assert!(
+        failures.iter().all(|f| f.application == "learning-service"
+            && f.rule == "secret-exists"
+            && f.message.contains("nothing produces it")),
+        "{}",
+        report(&failures)
+    );
 }

@@ -59,9 +59,18 @@ pub struct ChartFacts {
     /// Objects whose names do not derive from the release name (two releases of the
     /// chart in one namespace would write the same objects).
     pub fixed_names: &'static [&'static str],
+    /// Secrets its pods need in its release namespace that it does not create itself.
+    pub needs_secrets: &'static [&'static str],
     /// The values of ours these facts rely on.
     pub assumes: &'static [Assumption],
 }
+
+/// The Secrets the Elastic operator makes for an `Elasticsearch` named `<name>`, by
+/// suffix: the `elastic` user's password (`<name>-es-elastic-user`) and the HTTP
+/// certificates (`<name>-es-http-certs-public`, `-internal`), as ECK's documentation
+/// names them ("Access the Elasticsearch endpoint", "Setup your own certificate").
+pub const ECK_ELASTICSEARCH_SECRETS: [&str; 3] =
+    ["-es-elastic-user", "-es-http-certs-public", "-es-http-certs-internal"];
 
 const CORE: &str = "";
 const APPS: &str = "apps";
@@ -107,6 +116,7 @@ const ARGO_CD: ChartFacts = ChartFacts {
         "Secret/argocd-secret",
         "Secret/argocd-notifications-secret",
     ],
+    needs_secrets: &[],
     assumes: &[],
 };
 
@@ -127,6 +137,7 @@ const ARGO_ROLLOUTS: ChartFacts = ChartFacts {
     cluster_scoped: &[kind(RBAC, "ClusterRole"), kind(RBAC, "ClusterRoleBinding")],
     elsewhere: &[],
     fixed_names: &["ConfigMap/argo-rollouts-config", "ConfigMap/argo-rollouts-notification-configmap"],
+    needs_secrets: &[],
     assumes: &[Assumption {
         pointer: "/installCRDs",
         value: "true",
@@ -169,6 +180,7 @@ const CERT_MANAGER: ChartFacts = ChartFacts {
     ],
     elsewhere: &[],
     fixed_names: &[],
+    needs_secrets: &[],
     assumes: &[
         Assumption {
             pointer: "/crds/enabled",
@@ -237,6 +249,7 @@ const EXTERNAL_SECRETS: ChartFacts = ChartFacts {
         "ValidatingWebhookConfiguration/secretstore-validate",
         "ValidatingWebhookConfiguration/externalsecret-validate",
     ],
+    needs_secrets: &[],
     assumes: &[Assumption {
         pointer: "/installCRDs",
         value: "true",
@@ -278,7 +291,13 @@ const VELERO: ChartFacts = ChartFacts {
     cluster_scoped: &[kind(RBAC, "ClusterRoleBinding")],
     elsewhere: &[],
     fixed_names: &["DaemonSet/node-agent", "BackupStorageLocation/default"],
-    assumes: &[],
+    needs_secrets: &["velero-object-storage"],
+    assumes: &[Assumption {
+        pointer: "/credentials/existingSecret",
+        value: "\"velero-object-storage\"",
+        is_default: false,
+        because: "the server and the node agent mount it, not optional (credentials.existingSecret)",
+    }],
 };
 
 /// prometheus-community/helm-charts `charts/kube-prometheus-stack` at tag
@@ -327,6 +346,7 @@ const KUBE_PROMETHEUS_STACK: ChartFacts = ChartFacts {
     ],
     elsewhere: &[],
     fixed_names: &[],
+    needs_secrets: &[],
     assumes: &[
         Assumption {
             pointer: "/crds/enabled",
@@ -356,6 +376,11 @@ const KUBE_PROMETHEUS_STACK: ChartFacts = ChartFacts {
 const KUBE_SYSTEM_SERVICE: &str =
     "enabled, it puts a Service in kube-system (templates/exporters/<component>/service.yaml)";
 
+/// The Pod Security level Velero's namespace must allow: the chart's node agent
+/// (DaemonSet `node-agent`, velero 10.1.2) mounts hostPath volumes and runs as root,
+/// which `baseline` and `restricted` refuse.
+pub const VELERO_POD_SECURITY: &str = "privileged";
+
 /// fluent/helm-charts `charts/fluent-bit` at tag `fluent-bit-0.53.0`: no CRDs, nothing
 /// outside its namespace.
 const FLUENT_BIT: ChartFacts = ChartFacts {
@@ -372,6 +397,7 @@ const FLUENT_BIT: ChartFacts = ChartFacts {
     cluster_scoped: &[kind(RBAC, "ClusterRole"), kind(RBAC, "ClusterRoleBinding")],
     elsewhere: &[],
     fixed_names: &[],
+    needs_secrets: &[],
     assumes: &[],
 };
 
@@ -393,6 +419,7 @@ const JAEGER: ChartFacts = ChartFacts {
     cluster_scoped: &[],
     elsewhere: &[],
     fixed_names: &[],
+    needs_secrets: &[],
     assumes: &[],
 };
 
@@ -433,6 +460,7 @@ const ECK_OPERATOR: ChartFacts = ChartFacts {
         "ClusterRole/elastic-operator",
         "ValidatingWebhookConfiguration/elastic-operator.elastic-system.k8s.elastic.co",
     ],
+    needs_secrets: &[],
     assumes: &[Assumption {
         pointer: "/installCRDs",
         value: "true",
@@ -457,6 +485,7 @@ const VPA: ChartFacts = ChartFacts {
     cluster_scoped: &[kind(RBAC, "ClusterRole"), kind(RBAC, "ClusterRoleBinding")],
     elsewhere: &[],
     fixed_names: &["ClusterRole/vpa-actor", "ClusterRole/vpa-metrics-reader"],
+    needs_secrets: &[],
     assumes: &[
         Assumption {
             pointer: "/admissionController/enabled",
@@ -499,6 +528,7 @@ const ISTIO_BASE: ChartFacts = ChartFacts {
         "ValidatingWebhookConfiguration/istiod-default-validator",
         "ServiceAccount/istio-reader-service-account",
     ],
+    needs_secrets: &[],
     assumes: &[],
 };
 
@@ -527,6 +557,7 @@ const ISTIOD: ChartFacts = ChartFacts {
     ],
     elsewhere: &[],
     fixed_names: &["MutatingWebhookConfiguration/istio-sidecar-injector"],
+    needs_secrets: &[],
     assumes: &[],
 };
 
@@ -541,6 +572,7 @@ const ISTIO_CNI: ChartFacts = ChartFacts {
     cluster_scoped: &[kind(RBAC, "ClusterRole"), kind(RBAC, "ClusterRoleBinding")],
     elsewhere: &[],
     fixed_names: &["DaemonSet/istio-cni-node"],
+    needs_secrets: &[],
     assumes: &[],
 };
 

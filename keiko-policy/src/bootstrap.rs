@@ -17,7 +17,8 @@
 //!   cluster-scoped kinds the cluster resource whitelist (namespaced kinds against the
 //!   namespace whitelist when the project has one);
 //!
-//! and on the whole cluster: one Helm release per chart.
+//! and on the whole cluster: one Helm release per chart, and every Secret a pod needs
+//! produced in its wave or before.
 
 use keiko_model::charts::{self, ChartFacts};
 use keiko_spec::Env;
@@ -350,7 +351,133 @@ pub fn simulate(cluster: &Cluster<'_>) -> Vec<Failure> {
         }
     }
     one_release_per_chart(&mut state, env);
+    secrets_exist_in_time(cluster, &roots, &waves_of(&root), &mut state);
     state.failures
+}
+
+/// Every Application's wave, by name.
+fn waves_of(root: &[(&Value, Applied)]) -> Vec<Application> {
+    let mut applications: Vec<Application> = root
+        .iter()
+        .filter(|(_, object)| object.kind.kind == "Application")
+        .filter_map(|(value, _)| Application::of(value))
+        .collect();
+    applications.sort_by(|a, b| (a.wave, &a.name).cmp(&(b.wave, &b.name)));
+    applications
+}
+
+/// Every Secret a pod needs is produced in its Application's wave or before: a Secret,
+/// an ExternalSecret's target, a Certificate's `secretName`, the Secrets the Elastic
+/// operator makes for an Elasticsearch. One produced later deadlocks the bootstrap: the
+/// pod's Application stays Progressing, so the later wave never starts.
+fn secrets_exist_in_time(
+    cluster: &Cluster<'_>,
+    roots: &[Application],
+    applications: &[Application],
+    state: &mut State,
+) {
+    let env = cluster.env;
+    let mut produced: BTreeMap<(String, String), (i64, String)> = BTreeMap::new();
+    let mut needed: Vec<(i64, String, String, String, String)> = Vec::new();
+    for app in applications.iter().filter(|app| !roots.iter().any(|root| root.name == app.name)) {
+        if let Some(chart) = app.chart.as_deref().and_then(Chart::from_name) {
+            for secret in (cluster.charts)(chart).needs_secrets {
+                needed.push((
+                    app.wave,
+                    app.name.clone(),
+                    app.namespace.clone(),
+                    (*secret).to_owned(),
+                    format!("{chart:?} chart"),
+                ));
+            }
+            continue;
+        }
+        for value in cluster.repository_objects.get(&app.name).into_iter().flatten() {
+            let namespace = value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or(&app.namespace);
+            let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+            let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+            for secret in secrets_produced(kind, name, value) {
+                produced.entry((namespace.to_owned(), secret)).or_insert((app.wave, app.name.clone()));
+            }
+            for secret in secrets_mounted(value) {
+                needed.push((app.wave, app.name.clone(), namespace.to_owned(), secret, format!("{kind} {name}")));
+            }
+        }
+    }
+    for (wave, application, namespace, secret, by) in needed {
+        let object = Applied { kind: kind_of("", "Secret"), namespace: Some(namespace.clone()), name: secret.clone() };
+        match produced.get(&(namespace.clone(), secret.clone())) {
+            Some((at, _)) if *at <= wave => {}
+            Some((at, producer)) => {
+                let message = format!(
+                    "{by} needs it at wave {wave}, but Application {producer} makes it at wave {at}: the bootstrap waits forever; produce it in wave {wave} or before"
+                );
+                state.fail(env, &application, &object, "secret-exists", message);
+            }
+            None => {
+                let message = format!(
+                    "{by} needs it and nothing produces it: render it, or an ExternalSecret whose target it is"
+                );
+                state.fail(env, &application, &object, "secret-exists", message);
+            }
+        }
+    }
+}
+
+/// The Secrets an object makes appear.
+fn secrets_produced(kind: &str, name: &str, value: &Value) -> Vec<String> {
+    let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+    match kind {
+        "Secret" => vec![name.to_owned()],
+        "ExternalSecret" => {
+            vec![text("/spec/target/name").filter(|t| !t.is_empty()).unwrap_or_else(|| name.to_owned())]
+        }
+        "Certificate" => text("/spec/secretName").into_iter().collect(),
+        "Elasticsearch" => charts::ECK_ELASTICSEARCH_SECRETS.iter().map(|suffix| format!("{name}{suffix}")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The Secrets a workload's pods mount or read, optional ones left out.
+fn secrets_mounted(value: &Value) -> Vec<String> {
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let pointer = match kind {
+        "Pod" => "/spec",
+        "CronJob" => "/spec/jobTemplate/spec/template/spec",
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicaSet" | "Rollout" => "/spec/template/spec",
+        _ => return Vec::new(),
+    };
+    let Some(pod) = value.pointer(pointer) else { return Vec::new() };
+    let optional = |v: &Value| v.get("optional").and_then(Value::as_bool).unwrap_or(false);
+    let mut secrets = Vec::new();
+    for volume in pod.get("volumes").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(secret) = volume.get("secret").filter(|s| !optional(s)) {
+            secrets.extend(secret.get("secretName").and_then(Value::as_str).map(str::to_owned));
+        }
+        for source in volume.pointer("/projected/sources").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(secret) = source.get("secret").filter(|s| !optional(s)) {
+                secrets.extend(secret.get("name").and_then(Value::as_str).map(str::to_owned));
+            }
+        }
+    }
+    let containers = ["containers", "initContainers"]
+        .into_iter()
+        .flat_map(|key| pod.get(key).and_then(Value::as_array).into_iter().flatten());
+    for container in containers {
+        for variable in container.get("env").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(reference) = variable.pointer("/valueFrom/secretKeyRef").filter(|r| !optional(r)) {
+                secrets.extend(reference.get("name").and_then(Value::as_str).map(str::to_owned));
+            }
+        }
+        for source in container.get("envFrom").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(reference) = source.get("secretRef").filter(|r| !optional(r)) {
+                secrets.extend(reference.get("name").and_then(Value::as_str).map(str::to_owned));
+            }
+        }
+    }
+    secrets.sort();
+    secrets.dedup();
+    secrets
 }
 
 /// One Application's sync; returns the kinds and namespaces it leaves behind.

@@ -16,6 +16,7 @@ use crate::output::RenderError;
 use keiko_model::Platform;
 use keiko_model::connections::Connections;
 use keiko_spec::Env;
+use keiko_spec::addon::Chart;
 use keiko_spec::service::Service;
 use keiko_spec::stateful::StatefulComponent;
 
@@ -95,7 +96,24 @@ pub fn parts(platform: &Platform) -> Vec<Part<'_>> {
 /// One component rendered for `env`, with its policy exemptions annotated.
 pub fn component(platform: &Platform, env: Env, part: Part<'_>, flows: &Connections) -> Result<Component, RenderError> {
     let (image, mut objects) = match part {
-        Part::Platform => (None, namespaces::objects(platform, env)?),
+        Part::Platform => {
+            let mut objects = namespaces::objects(platform, env)?;
+            // Velero's Object Storage credentials come with the namespaces and the secret
+            // store, a wave before the Velero chart, whose pods mount them; so does its
+            // namespace, at the level its node agent needs.
+            if let Some(velero) = platform.addon(Chart::Velero) {
+                let reason = "Velero's node agent mounts hostPath volumes and runs as root";
+                let level = keiko_model::charts::VELERO_POD_SECURITY;
+                objects.push(Object::new(&crate::k8s::namespace::addon_namespace(
+                    platform,
+                    &velero.namespace,
+                    level,
+                    reason,
+                ))?);
+                objects.push(Object::new(&crate::backup::storage::velero_secret(platform, &velero.namespace))?);
+            }
+            (None, objects)
+        }
         Part::Gateway => (None, gateway::objects(platform, env)?),
         Part::Observability => (None, crate::observability::objects(platform, env)?),
         Part::Backups => (None, crate::backup::objects(platform, env)?),

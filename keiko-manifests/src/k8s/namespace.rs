@@ -53,6 +53,35 @@ pub fn namespace(platform: &Platform, name: &str) -> Namespace {
     }
 }
 
+/// The namespace of an add-on whose pods need the Pod Security `level`, made ahead of
+/// the add-on's own sync because objects of the platform component live there.
+pub fn addon_namespace(platform: &Platform, name: &str, level: &str, reason: &str) -> Namespace {
+    let mut labels = labels::platform(platform, name);
+    for mode in ["enforce", "audit", "warn"] {
+        labels.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_owned());
+        labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), POD_SECURITY_VERSION.to_owned());
+    }
+    let annotations = BTreeMap::from([
+        (format!("{}/pod-security-exception", labels::PREFIX), reason.to_owned()),
+        // Like every add-on's namespace (the others are created by their Applications),
+        // it holds the chart's pods, which the platform's default-deny would cut off
+        // from the API server and Object Storage.
+        (
+            format!("{}/exempt-KEIKO-K8S-010", labels::PREFIX),
+            "an add-on's namespace: the chart's pods need the API server and Object Storage, and no add-on namespace has the platform's default-deny".to_owned(),
+        ),
+    ]);
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            labels: Some(labels),
+            annotations: Some(annotations),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 /// The enforced level, with the spec's reason as an annotation when it is not `restricted`.
 fn pod_security(platform: &Platform, name: &str) -> (&'static str, Option<BTreeMap<String, String>>) {
     let gateway = &platform.security().gateway;

@@ -49,7 +49,6 @@ pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError
         )?)?);
     }
     if let Some(velero) = platform.addon(Chart::Velero) {
-        objects.push(Object::new(&crate::backup::storage::velero_secret(platform, &velero.namespace))?);
         for schedule in crate::backup::velero::schedules(platform, &velero.namespace) {
             objects.push(Object::new(&schedule)?);
         }

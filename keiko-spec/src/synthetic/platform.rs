@@ -160,7 +160,7 @@ pub fn addons() -> BTreeMap<String, Addon> {
         ("jaeger", "jaeger", "3.4.1", "observability", -4),
         ("eck-operator", "eck-operator", "3.1.0", "elastic-system", -8),
         ("fluent-bit", "fluent-bit", "0.53.0", "logging", -4),
-        ("velero", "velero", "10.1.2", "velero", -6),
+        ("velero", "velero", "10.1.2", "velero", -2),
         ("vertical-pod-autoscaler", "vpa", "4.8.0", "vpa", -8),
     ];
     table
