@@ -17,6 +17,11 @@ use keiko_spec::addon::Chart;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use terraform::{attribute, module_call, resources};
+
 fn keiko() -> Platform {
     Platform::new(keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap())
 }
@@ -59,29 +64,18 @@ fn evaluate(expr: &Expression, vars: &BTreeMap<String, Value>) -> Value {
     }
 }
 
-fn attribute<'a>(body: &'a hcl::Body, key: &str) -> Option<&'a Expression> {
-    body.attributes().find(|a| a.key() == key).map(|a| a.expr())
-}
-
 /// What Terraform installs in `env`: the Helm releases of module `argocd-bootstrap`
 /// with the arguments of the environment's call, and the root AppProject and
 /// Application the `argocd-apps` release creates from its values.
 fn terraformed(platform: &Platform, env: Env) -> Terraformed {
-    let bodies: BTreeMap<String, hcl::Body> = keiko_hcl::bodies(platform).unwrap().into_iter().collect();
+    let bodies = terraform::bodies(platform);
     let root = &bodies[&format!("terraform/envs/{}/main.tf", env.name())];
-    let call = root
-        .blocks()
-        .find(|b| b.identifier() == "module" && b.labels().first().is_some_and(|l| l.as_str() == "argocd"))
-        .expect("module \"argocd\"");
+    let call = module_call(root, "argocd");
     let vars: BTreeMap<String, Value> =
         call.body().attributes().map(|a| (a.key().to_owned(), evaluate_loose(a.expr()))).collect();
     let module = &bodies["terraform/modules/argocd-bootstrap/main.tf"];
     let mut out = Terraformed::default();
-    for release in module.blocks().filter(|b| b.identifier() == "resource") {
-        if release.labels().first().map(|l| l.as_str()) != Some("helm_release") {
-            continue;
-        }
-        let body = release.body();
+    for body in resources(module, "helm_release") {
         let text =
             |key: &str| attribute(body, key).map(|e| evaluate(e, &vars)).and_then(|v| v.as_str().map(str::to_owned));
         let namespace = text("namespace").unwrap();

@@ -11,6 +11,7 @@
 use crate::cores::{beside, in_parallel};
 use keiko_manifests::components;
 use keiko_manifests::layout::render::Placed;
+use keiko_manifests::secret_inventory::{self, Reads};
 use keiko_manifests::{Files, RenderError, argocd, github, schema_file};
 use keiko_model::Platform;
 use keiko_policy::terraform_rules::TfFile;
@@ -29,22 +30,27 @@ pub fn render(platform: &Platform) -> Result<Assembled, RenderError> {
     Ok((files, gathered))
 }
 
-/// `k8s/`: every component's base and overlays, then the overlay indexes.
+/// `k8s/`: every component's base and overlays, then the overlay indexes; and the
+/// secrets inventory, from the ExternalSecrets and stores as they pass.
 pub fn kubernetes(platform: &Platform, context: &Context) -> Result<Assembled, RenderError> {
     let flows = platform.connections();
     let parts = components::parts(platform);
     let rendered = in_parallel(&parts, |part| {
         let mut files = Files::new();
         let placed = keiko_manifests::layout::render::one_component(platform, *part, flows, &mut files)?;
+        let mut reads = Reads::default();
+        placed.iter().for_each(|p| reads.add(&p.object.value));
         let mut gathered = Gathered::default();
         check(&mut gathered, placed, platform, context);
-        Ok::<_, RenderError>((files, gathered))
+        Ok::<_, RenderError>((files, gathered, reads))
     })?;
-    let (mut files, mut gathered) = (Files::new(), Gathered::default());
-    for (part_files, part_gathered) in rendered {
+    let (mut files, mut gathered, mut reads) = (Files::new(), Gathered::default(), Reads::default());
+    for (part_files, part_gathered, part_reads) in rendered {
         files.extend(part_files)?;
         gathered.merge(part_gathered);
+        reads.merge(part_reads);
     }
+    files.insert(secret_inventory::PATH, secret_inventory::render(platform, &reads))?;
     let names: Vec<String> = parts.iter().map(|part| part.name().to_owned()).collect();
     let indexes = keiko_manifests::layout::render::indexes(&names, &mut files)?;
     check(&mut gathered, indexes, platform, context);

@@ -14,5 +14,6 @@ pub mod layout;
 pub mod observability;
 pub mod output;
 pub mod schema_file;
+pub mod secret_inventory;
 
 pub use output::{Files, RenderError};

@@ -1,5 +1,42 @@
-//! What Terraform writes into the secret store (OVHcloud KMS, module `secrets`) and the
-//! cluster's ExternalSecrets read back: both sides take the names from here.
+//! The secret store's contract: the paths of OVHcloud Secret Manager (Vault KV v2) the
+//! cluster reads through External Secrets, and who writes each. Terraform writes what
+//! it provisions (database settings, Object Storage keys); anything else is set by an
+//! operator, listed in `generated/secrets-inventory.md` and created step by step in
+//! docs/runbooks/first-install.md. Both sides take the paths from here.
+
+use crate::Platform;
 
 /// The properties of each service's database secret, in the order both sides list them.
 pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "username", "password", "ca", "sslmode"];
+
+/// The path of a service's database settings (Terraform, module `secrets`).
+pub fn database_path(service: &str) -> String {
+    format!("{service}/database")
+}
+
+/// The S3 key of the backups' Object Storage user (Terraform, module `secrets`).
+pub const OBJECT_STORAGE: &str = "velero/object-storage";
+
+/// The SSE-C key the backup jobs encrypt with: 32 random bytes, base64, set once by an
+/// operator (property `key`).
+pub const BACKUP_ENCRYPTION_KEY: &str = "backups/encryption-key";
+
+/// The alert receivers' credentials (Slack webhooks, PagerDuty routing key, SMTP
+/// password), set by an operator.
+pub const ALERT_RECEIVERS: &str = "alerting/receivers";
+
+/// Who writes a path of the secret store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Provider {
+    /// Terraform writes it as it provisions what it describes.
+    Terraform,
+    /// An operator writes it (docs/runbooks/first-install.md).
+    Operator,
+}
+
+/// Who writes `path` for this platform.
+pub fn provider(platform: &Platform, path: &str) -> Provider {
+    let database =
+        platform.services().iter().any(|(name, service)| service.database.is_some() && database_path(name) == path);
+    if database || path == OBJECT_STORAGE { Provider::Terraform } else { Provider::Operator }
+}

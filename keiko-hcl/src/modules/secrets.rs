@@ -13,7 +13,7 @@ pub use keiko_model::secrets::DATABASE_PROPERTIES;
 /// Clients check the server certificate against the service's CA and its host name.
 pub const SSLMODE: &str = "verify-full";
 /// The Secret Manager path of Velero's Object Storage credentials.
-pub const VELERO_PATH: &str = "velero/object-storage";
+pub const VELERO_PATH: &str = keiko_model::secrets::OBJECT_STORAGE;
 /// The properties of the Velero secret, named as the AWS plugin's credentials file names them.
 pub const VELERO_PROPERTIES: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];
 
@@ -54,7 +54,10 @@ fn database_secret() -> Block {
     resource(OKMS_SECRET, "database")
         .add_attribute(("for_each", var("databases")))
         .add_attribute(("okms_id", reference(OKMS, &["kms", "id"])))
-        .add_attribute(("path", call("format", ["%s/database".into(), reference("each", &["key"])])))
+        .add_attribute((
+            "path",
+            call("format", [keiko_model::secrets::database_path("%s").into(), reference("each", &["key"])]),
+        ))
         .add_attribute(("metadata", object([("custom_metadata", tags)])))
         .add_attribute(("version", object([("data", call("jsonencode", [database_properties()]))])))
         .build()

@@ -16,9 +16,9 @@ use keiko_spec::Env;
 /// that runs backup jobs.
 pub const SECRET: &str = "backup-storage";
 /// Where Terraform writes the object-storage credentials.
-const CREDENTIALS_KEY: &str = "velero/object-storage";
+const CREDENTIALS_KEY: &str = keiko_model::secrets::OBJECT_STORAGE;
 /// Where the SSE-C key (base64 of 32 random bytes) is kept; created once at bootstrap.
-pub const ENCRYPTION_KEY: &str = "backups/encryption-key";
+pub const ENCRYPTION_KEY: &str = keiko_model::secrets::BACKUP_ENCRYPTION_KEY;
 /// Where the key and the credentials file are mounted.
 pub const KEY_DIR: &str = "/etc/backup-storage";
 

@@ -39,7 +39,7 @@ pub fn database_name(service: &str) -> String {
 
 /// The secret-manager path of a service's database settings (written by Terraform).
 pub fn database_key(service: &str) -> String {
-    format!("{service}/database")
+    keiko_model::secrets::database_path(service)
 }
 
 /// The environment's OVHcloud Secret Manager, through its Vault KV v2 compatible API.

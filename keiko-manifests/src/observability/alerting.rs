@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 /// The Secret holding the receivers' credentials.
 pub const RECEIVERS_SECRET: &str = "alertmanager-receivers";
 /// Where the credentials live in the secret manager.
-pub const RECEIVERS_KEY: &str = "alerting/receivers";
+pub const RECEIVERS_KEY: &str = keiko_model::secrets::ALERT_RECEIVERS;
 
 /// Every team that receives alerts: the services' owners and the platform team.
 pub fn teams(platform: &Platform) -> BTreeSet<String> {

@@ -1,0 +1,183 @@
+//! Every path of the secret store the cluster reads is written by someone: by
+//! Terraform, as its typed bodies say (every property the cluster reads among the keys
+//! it writes), or by an operator following docs/runbooks/first-install.md (every path
+//! and property listed there). Terraform writes nothing the cluster does not read.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hcl::expr::{Expression, ObjectKey, TraversalOperator};
+use keiko_manifests::components::components;
+use keiko_manifests::secret_inventory::Reads;
+use keiko_model::Platform;
+use keiko_model::secrets::{Provider, provider};
+use keiko_spec::Env;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use terraform::{attribute, module_call, resources};
+
+const RUNBOOK: &str = include_str!("../docs/runbooks/first-install.md");
+
+fn keiko() -> Platform {
+    Platform::new(keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap())
+}
+
+/// What the cluster of `env` reads, from every ExternalSecret it renders.
+fn reads(platform: &Platform, env: Env) -> Reads {
+    let mut reads = Reads::default();
+    for component in components(platform, env).unwrap() {
+        component.objects.iter().for_each(|object| reads.add(&object.value));
+    }
+    reads
+}
+
+/// The keys of an object expression.
+fn keys(expr: &Expression) -> BTreeSet<String> {
+    let Expression::Object(object) = expr else { panic!("not an object: {expr}") };
+    object
+        .keys()
+        .map(|key| match key {
+            ObjectKey::Identifier(id) => id.to_string(),
+            ObjectKey::Expression(Expression::String(s)) => s.clone(),
+            other => panic!("key {other:?}"),
+        })
+        .collect()
+}
+
+/// What Terraform writes into the secret store of `env`: each `ovh_okms_secret` of module
+/// `secrets`, its path (a literal, or `format("<pattern>", each.key)` over the module's
+/// `databases`, which the root passes as `local.databases`) and the keys of its data.
+fn written(platform: &Platform, env: Env) -> BTreeMap<String, BTreeSet<String>> {
+    let bodies = terraform::bodies(platform);
+    let root = &bodies[&format!("terraform/envs/{}/main.tf", env.name())];
+    let call = module_call(root, "secrets");
+    assert_eq!(attribute(call.body(), "databases").unwrap().to_string(), "local.databases");
+    let locals = root.blocks().find(|b| b.identifier() == "locals").unwrap();
+    let databases = keys(attribute(locals.body(), "databases").unwrap());
+    let module = &bodies["terraform/modules/secrets/main.tf"];
+    let mut out = BTreeMap::new();
+    for body in resources(module, "ovh_okms_secret") {
+        let version = attribute(body, "version").unwrap();
+        let Expression::Object(version) = version else { panic!("version") };
+        let data =
+            version.iter().find(|(k, _)| matches!(k, ObjectKey::Identifier(id) if id.as_str() == "data")).unwrap().1;
+        let Expression::FuncCall(encode) = data else { panic!("data is jsonencode(..)") };
+        let properties = keys(&encode.args[0]);
+        let paths: Vec<String> = match attribute(body, "path").unwrap() {
+            Expression::String(path) => vec![path.clone()],
+            Expression::FuncCall(format) if format.name.name.as_str() == "format" => {
+                assert_eq!(attribute(body, "for_each").unwrap().to_string(), "var.databases");
+                let Expression::String(pattern) = &format.args[0] else { panic!("pattern") };
+                let Expression::Traversal(each) = &format.args[1] else { panic!("each.key") };
+                assert!(matches!(each.operators.as_slice(), [TraversalOperator::GetAttr(k)] if k.as_str() == "key"));
+                databases.iter().map(|name| pattern.replacen("%s", name, 1)).collect()
+            }
+            other => panic!("cannot read the path {other}"),
+        };
+        for path in paths {
+            out.insert(path, properties.clone());
+        }
+    }
+    out
+}
+
+/// The paths and properties for an operator that `runbook` leaves out.
+fn missing_from_runbook(runbook: &str, path: &str, properties: &BTreeSet<String>) -> Vec<String> {
+    let row = runbook.lines().find(|line| line.contains(&format!("| `{path}` |")));
+    let Some(row) = row else { return vec![path.to_owned()] };
+    properties.iter().filter(|p| !row.contains(&format!("`{p}`"))).map(|p| format!("{path} {p}")).collect()
+}
+
+#[test]
+fn every_secret_the_cluster_reads_is_written_by_terraform_or_an_operator() {
+    let platform = keiko();
+    for env in Env::ALL {
+        let written = written(&platform, env);
+        let reads = reads(&platform, env);
+        for (path, (properties, readers)) in &reads.paths {
+            match provider(&platform, path) {
+                Provider::Terraform => {
+                    let keys = written
+                        .get(path)
+                        .unwrap_or_else(|| panic!("{env}: {path} ({readers:?}): Terraform writes no such secret"));
+                    let unwritten: Vec<_> = properties.difference(keys).collect();
+                    assert!(
+                        unwritten.is_empty(),
+                        "{env}: {path}: Terraform writes no {unwritten:?}, which {readers:?} read"
+                    );
+                }
+                Provider::Operator => {
+                    assert!(
+                        !written.contains_key(path),
+                        "{env}: {path} is written by Terraform but listed for an operator"
+                    );
+                    let missing = missing_from_runbook(RUNBOOK, path, properties);
+                    assert!(
+                        missing.is_empty(),
+                        "{env}: first-install.md does not list {missing:?}, read by {readers:?}"
+                    );
+                }
+            }
+        }
+        for path in written.keys() {
+            assert!(reads.paths.contains_key(path), "{env}: Terraform writes {path}, which nothing reads");
+        }
+        for (secret, key) in &reads.tokens {
+            let (namespace, name) = secret.split_once('/').unwrap();
+            assert!(
+                RUNBOOK.contains(&format!("kubectl -n {namespace} create secret generic {name} --from-literal={key}="))
+            );
+            assert!(
+                RUNBOOK.contains(&format!("kubectl create namespace {namespace}")),
+                "the token's namespace is made first"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_generated_inventory_lists_every_path_and_who_writes_it() {
+    let platform = keiko();
+    let reads = reads(&platform, Env::Production);
+    let inventory = keiko_manifests::secret_inventory::render(&platform, &reads);
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/secrets-inventory.md")).unwrap();
+    assert_eq!(inventory, committed);
+    for path in reads.paths.keys() {
+        let by = if provider(&platform, path) == Provider::Terraform { "Terraform" } else { "operator" };
+        assert!(
+            inventory.lines().any(|l| l.starts_with(&format!("| `{path}` |")) && l.contains(&format!("| {by} |"))),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_left_out_of_the_runbook_is_named() {
+    let properties: BTreeSet<String> = ["signing-key".to_owned()].into();
+    let without = RUNBOOK.replace("| `identity-service/jwt` | `signing-key` |", "| `identity-service/jwt` | |");
+    assert_eq!(
+        missing_from_runbook(&without, "identity-service/jwt", &properties),
+        ["identity-service/jwt signing-key"]
+    );
+    assert_eq!(missing_from_runbook(RUNBOOK, "no-such/path", &properties), ["no-such/path"]);
+    assert!(missing_from_runbook(RUNBOOK, "identity-service/jwt", &properties).is_empty());
+}
+
+#[test]
+fn a_property_terraform_does_not_write_is_seen() {
+    // The database secret's keys are the ones the ExternalSecrets read, no more, no fewer.
+    let platform = keiko();
+    let written = written(&platform, Env::Dev);
+    let expected: BTreeSet<String> =
+        keiko_model::secrets::DATABASE_PROPERTIES.iter().map(|p| (*p).to_owned()).collect();
+    for (name, service) in platform.services() {
+        let path = keiko_model::secrets::database_path(name);
+        assert_eq!(written.contains_key(&path), service.database.is_some(), "{path}");
+        if service.database.is_some() {
+            assert_eq!(written[&path], expected, "{path}");
+        }
+    }
+}
