@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod cluster_rules;
 pub mod delivery_rules;
 pub mod gathered;
+pub mod job_graph;
 pub mod k8s_rules;
 pub mod network_rules;
 pub mod report;

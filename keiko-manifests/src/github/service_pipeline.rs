@@ -94,7 +94,19 @@ fn on_branch(branch: &str) -> String {
     format!("github.event_name == 'push' && github.ref == 'refs/heads/{branch}'")
 }
 
+/// A job that runs on `condition` once what it `needs` has succeeded. GitHub prepends
+/// `success()` to a condition without a status function, and `success()` is false as
+/// soon as any ancestor, not only a direct one, was skipped (actions/runner#2205): with a
+/// test job per branch, that would skip every deploy on every branch. So such a job
+/// states its needs' results instead, which only its direct needs decide.
 fn job(name: &str, condition: String, needs: Vec<String>, steps: Vec<Step>) -> Job {
+    let has_status = ["success()", "failure()", "cancelled()", "always()"].iter().any(|f| condition.contains(f));
+    let condition = if needs.is_empty() || has_status {
+        condition
+    } else {
+        let succeeded: Vec<String> = needs.iter().map(|need| format!("needs.{need}.result == 'success'")).collect();
+        format!("{condition} && !cancelled() && {}", succeeded.join(" && "))
+    };
     Job {
         name: name.to_owned(),
         runs_on: RUNNER.to_owned(),
