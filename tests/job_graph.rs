@@ -100,11 +100,17 @@ fn a_rollback_restores_the_environment_it_names_and_nothing_else() {
 }
 
 #[test]
-fn a_pull_request_deploys_nothing() {
+fn a_pull_request_runs_the_tests_and_builds_and_deploys_nothing() {
     for (file, workflow) in &service_pipelines() {
         for base in ["develop", "staging", "main"] {
             let outcomes = run(workflow, &Event::PullRequest(base.to_owned()), &[]).unwrap();
             assert!(deliveries(&outcomes).is_empty(), "{file}: a pull request into {base}: {outcomes:?}");
+            assert_eq!(outcomes["build"], Outcome::Skipped, "{file}: no image is pushed for a pull request");
+            assert_eq!(outcomes["lint-and-unit-tests"], Outcome::Success, "{file}: into {base}");
+            let integration = if base == "staging" { Outcome::Success } else { Outcome::Skipped };
+            assert_eq!(outcomes["integration-tests"], integration, "{file}: into {base}");
+            let failed = run(workflow, &Event::PullRequest(base.to_owned()), &["lint-and-unit-tests"]).unwrap();
+            assert_eq!(failed["notify"], Outcome::Skipped, "{file}: a pull request reports its own failures");
         }
     }
 }

@@ -67,8 +67,12 @@ pub fn workflow(platform: &Platform, service: &str) -> Result<Workflow, RenderEr
     })
 }
 
+fn branches_of(platform: &Platform) -> Vec<String> {
+    Env::ALL.iter().map(|env| platform.environments().get(*env).branch.clone()).collect()
+}
+
 fn triggers(platform: &Platform, service: &str) -> Triggers {
-    let branches = Env::ALL.iter().map(|env| platform.environments().get(*env).branch.clone()).collect();
+    let branches = branches_of(platform);
     let paths = vec![format!("{}/**", service_dir(service)), format!(".github/workflows/{}", workflow_file(service))];
     let environment = Input {
         description: "The environment to roll back".to_owned(),
@@ -83,9 +87,13 @@ fn triggers(platform: &Platform, service: &str) -> Triggers {
         options: Vec::new(),
     };
     let inputs = BTreeMap::from([("environment".to_owned(), environment), ("tag".to_owned(), tag)]);
+    // Pull requests into the environments' branches run the tests before anything merges;
+    // they build, push and deploy nothing (those jobs run on push only), and run with the
+    // read-only token GitHub gives pull requests.
+    let pull_request = BranchFilter { branches: branches_of(platform), paths: paths.clone() };
     Triggers {
         push: Some(BranchFilter { branches, paths }),
-        pull_request: None,
+        pull_request: Some(pull_request),
         workflow_dispatch: Some(WorkflowDispatch { inputs }),
     }
 }
@@ -157,7 +165,13 @@ fn test_job(env: Env, service: &str, branch: &str) -> Option<(&'static str, Job)
         _ => ("Integration tests", "integration-test"),
     };
     let steps = vec![steps::checkout(), make_step(name, targets, service)];
-    Some((id, job(name, on_branch(branch), Vec::new(), steps)))
+    // On a pull request: lint and unit tests for every one, integration tests for those
+    // into the branch whose push runs them.
+    let on_pull_request = match env {
+        Env::Dev => "github.event_name == 'pull_request'".to_owned(),
+        _ => format!("github.event_name == 'pull_request' && github.base_ref == '{branch}'"),
+    };
+    Some((id, job(name, format!("({}) || ({on_pull_request})", on_branch(branch)), Vec::new(), steps)))
 }
 
 /// `make <targets>` in the service's directory (the contract with service repositories).
@@ -231,6 +245,12 @@ fn notify(needs: Vec<String>) -> Job {
     Job {
         permissions: Permissions::default(),
         timeout_minutes: 5,
-        ..job("Notify on failure", "failure()".to_owned(), needs, vec![steps::notify()])
+        // A pull request's failing tests are reported on the pull request itself.
+        ..job(
+            "Notify on failure",
+            "failure() && github.event_name != 'pull_request'".to_owned(),
+            needs,
+            vec![steps::notify()],
+        )
     }
 }
