@@ -36,7 +36,8 @@ pub enum Provider {
 
 /// Who writes `path` for this platform.
 pub fn provider(platform: &Platform, path: &str) -> Provider {
-    let database =
-        platform.services().iter().any(|(name, service)| service.database.is_some() && database_path(name) == path);
+    // `<service>/database` of a service with a database: one lookup, not a scan of the fleet.
+    let service = path.strip_suffix(&database_path("")).and_then(|name| platform.services().get(name));
+    let database = service.is_some_and(|service| service.database.is_some());
     if database || path == OBJECT_STORAGE { Provider::Terraform } else { Provider::Operator }
 }

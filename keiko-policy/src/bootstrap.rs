@@ -328,21 +328,16 @@ pub fn simulate(cluster: &Cluster<'_>) -> Vec<Failure> {
             state.projects.insert(object.name.clone(), Project::of(value));
         }
     }
-    let mut applications: Vec<Application> = root
-        .iter()
-        .filter(|(_, object)| object.kind.kind == "Application")
-        .filter_map(|(value, _)| Application::of(value))
-        .collect();
-    applications.sort_by(|a, b| (a.wave, &a.name).cmp(&(b.wave, &b.name)));
-    let mut waves: BTreeMap<i64, Vec<Application>> = BTreeMap::new();
-    for application in applications {
+    let applications = applications_of(&root);
+    let mut waves: BTreeMap<i64, Vec<&Application>> = BTreeMap::new();
+    for application in &applications {
         waves.entry(application.wave).or_default().push(application);
     }
-    for (_, wave) in waves {
+    for wave in waves.into_values() {
         // Applications of one wave sync side by side: none sees another's CRDs or
         // namespaces until the wave is healthy.
         let mut installed = Vec::new();
-        for application in &wave {
+        for application in wave {
             installed.push(sync(cluster, &mut state, application));
         }
         for (kinds, namespaces) in installed {
@@ -351,12 +346,12 @@ pub fn simulate(cluster: &Cluster<'_>) -> Vec<Failure> {
         }
     }
     one_release_per_chart(&mut state, env);
-    secrets_exist_in_time(cluster, &roots, &waves_of(&root), &mut state);
+    secrets_exist_in_time(cluster, &applications, &mut state);
     state.failures
 }
 
-/// Every Application's wave, by name.
-fn waves_of(root: &[(&Value, Applied)]) -> Vec<Application> {
+/// The child Applications the root creates, in sync order (wave, then name).
+fn applications_of(root: &[(&Value, Applied)]) -> Vec<Application> {
     let mut applications: Vec<Application> = root
         .iter()
         .filter(|(_, object)| object.kind.kind == "Application")
@@ -370,16 +365,11 @@ fn waves_of(root: &[(&Value, Applied)]) -> Vec<Application> {
 /// an ExternalSecret's target, a Certificate's `secretName`, the Secrets the Elastic
 /// operator makes for an Elasticsearch. One produced later deadlocks the bootstrap: the
 /// pod's Application stays Progressing, so the later wave never starts.
-fn secrets_exist_in_time(
-    cluster: &Cluster<'_>,
-    roots: &[Application],
-    applications: &[Application],
-    state: &mut State,
-) {
+fn secrets_exist_in_time(cluster: &Cluster<'_>, applications: &[Application], state: &mut State) {
     let env = cluster.env;
     let mut produced: BTreeMap<(String, String), (i64, String)> = BTreeMap::new();
     let mut needed: Vec<(i64, String, String, String, String)> = Vec::new();
-    for app in applications.iter().filter(|app| !roots.iter().any(|root| root.name == app.name)) {
+    for app in applications {
         if let Some(chart) = app.chart.as_deref().and_then(Chart::from_name) {
             for secret in (cluster.charts)(chart).needs_secrets {
                 needed.push((
@@ -441,13 +431,7 @@ fn secrets_produced(kind: &str, name: &str, value: &Value) -> Vec<String> {
 /// The Secrets a workload's pods mount or read, optional ones left out.
 fn secrets_mounted(value: &Value) -> Vec<String> {
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
-    let pointer = match kind {
-        "Pod" => "/spec",
-        "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicaSet" | "Rollout" => "/spec/template/spec",
-        _ => return Vec::new(),
-    };
-    let Some(pod) = value.pointer(pointer) else { return Vec::new() };
+    let Some(pod) = crate::k8s_rules::pod_spec_of(kind, value) else { return Vec::new() };
     let optional = |v: &Value| v.get("optional").and_then(Value::as_bool).unwrap_or(false);
     let mut secrets = Vec::new();
     for volume in pod.get("volumes").and_then(Value::as_array).into_iter().flatten() {

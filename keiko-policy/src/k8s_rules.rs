@@ -56,13 +56,18 @@ pub fn rules() -> Vec<Rule> {
 
 /// The pod spec of a pod-bearing object.
 pub fn pod_spec(subject: &Subject) -> Option<&Value> {
-    let pointer = match subject.kind.as_str() {
+    pod_spec_of(&subject.kind, &subject.value)
+}
+
+/// The pod spec of an object of `kind`.
+pub fn pod_spec_of<'a>(kind: &str, value: &'a Value) -> Option<&'a Value> {
+    let pointer = match kind {
         "Pod" => "/spec",
         "CronJob" => "/spec/jobTemplate/spec/template/spec",
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout" => "/spec/template/spec",
         _ => return None,
     };
-    subject.value.pointer(pointer)
+    value.pointer(pointer)
 }
 
 /// The labels a pod-bearing object gives its pods.
