@@ -59,8 +59,9 @@ struct Tweak {
 struct Plan {
     services: Vec<Tweak>,
     exemptions: bool,
-    /// Per store (ClickHouse, Neo4j), replicas in dev, staging and production.
-    store_replicas: [[u32; 3]; 2],
+    /// Per store (ClickHouse, Neo4j), its volume in GiB in dev, staging and production
+    /// (one replica each: ADR 0013).
+    store_sizes: [[u32; 3]; 2],
 }
 
 fn tweak() -> impl Strategy<Value = Tweak> {
@@ -102,9 +103,9 @@ fn tweak() -> impl Strategy<Value = Tweak> {
 }
 
 fn plans() -> impl Strategy<Value = Plan> {
-    let store = [1u32..=3, 1..=5, 1..=7];
+    let store = [1u32..=50, 1..=500, 1..=2000];
     (prop::collection::vec(tweak(), 1..=12), any::<bool>(), [store.clone(), store])
-        .prop_map(|(services, exemptions, store_replicas)| Plan { services, exemptions, store_replicas })
+        .prop_map(|(services, exemptions, store_sizes)| Plan { services, exemptions, store_sizes })
 }
 
 /// A hex string of `len` digits derived from `seed`, so tags differ between services.
@@ -178,11 +179,11 @@ fn fleet(plan: &Plan) -> RawSpec {
         names.iter().zip(&plan.services).filter(|(_, t)| pick(t)).map(|(name, _)| name.clone()).collect()
     };
     let stores = [("clickhouse", clients(|t| t.clickhouse)), ("neo4j", clients(|t| t.neo4j))];
-    for ((store, clients), replicas) in stores.into_iter().zip(plan.store_replicas) {
+    for ((store, clients), sizes) in stores.into_iter().zip(plan.store_sizes) {
         let store = raw.stateful.get_mut(store).unwrap();
         store.clients = clients;
-        for (env, count) in Env::ALL.into_iter().zip(replicas) {
-            *store.replicas.get_mut(env) = count;
+        for (env, gib) in Env::ALL.into_iter().zip(sizes) {
+            store.storage.get_mut(env).size = format!("{gib}Gi");
         }
     }
     if !plan.exemptions {

@@ -48,14 +48,20 @@ fn keys(expr: &Expression) -> BTreeSet<String> {
 
 /// What Terraform writes into the secret store of `env`: each `ovh_okms_secret` of module
 /// `secrets`, its path (a literal, or `format("<pattern>", each.key)` over the module's
-/// `databases`, which the root passes as `local.databases`) and the keys of its data.
+/// `databases` or `stores`, which the root passes as `local.databases` and `local.stores`)
+/// and the keys of its data.
 fn written(platform: &Platform, env: Env) -> BTreeMap<String, BTreeSet<String>> {
     let bodies = terraform::bodies(platform);
     let root = &bodies[&format!("terraform/envs/{}/main.tf", env.name())];
     let call = module_call(root, "secrets");
-    assert_eq!(attribute(call.body(), "databases").unwrap().to_string(), "local.databases");
     let locals = root.blocks().find(|b| b.identifier() == "locals").unwrap();
-    let databases = keys(attribute(locals.body(), "databases").unwrap());
+    let each: BTreeMap<String, BTreeSet<String>> = ["databases", "stores"]
+        .into_iter()
+        .map(|input| {
+            assert_eq!(attribute(call.body(), input).unwrap().to_string(), format!("local.{input}"));
+            (format!("var.{input}"), keys(attribute(locals.body(), input).unwrap()))
+        })
+        .collect();
     let module = &bodies["terraform/modules/secrets/main.tf"];
     let mut out = BTreeMap::new();
     for body in resources(module, "ovh_okms_secret") {
@@ -68,11 +74,12 @@ fn written(platform: &Platform, env: Env) -> BTreeMap<String, BTreeSet<String>> 
         let paths: Vec<String> = match attribute(body, "path").unwrap() {
             Expression::String(path) => vec![path.clone()],
             Expression::FuncCall(format) if format.name.name.as_str() == "format" => {
-                assert_eq!(attribute(body, "for_each").unwrap().to_string(), "var.databases");
+                let over = attribute(body, "for_each").unwrap().to_string();
+                let names = each.get(&over).unwrap_or_else(|| panic!("for_each over {over}"));
                 let Expression::String(pattern) = &format.args[0] else { panic!("pattern") };
-                let Expression::Traversal(each) = &format.args[1] else { panic!("each.key") };
-                assert!(matches!(each.operators.as_slice(), [TraversalOperator::GetAttr(k)] if k.as_str() == "key"));
-                databases.iter().map(|name| pattern.replacen("%s", name, 1)).collect()
+                let Expression::Traversal(key) = &format.args[1] else { panic!("each.key") };
+                assert!(matches!(key.operators.as_slice(), [TraversalOperator::GetAttr(k)] if k.as_str() == "key"));
+                names.iter().map(|name| pattern.replacen("%s", name, 1)).collect()
             }
             other => panic!("cannot read the path {other}"),
         };
@@ -178,6 +185,28 @@ fn a_property_terraform_does_not_write_is_seen() {
         assert_eq!(written.contains_key(&path), service.database.is_some(), "{path}");
         if service.database.is_some() {
             assert_eq!(written[&path], expected, "{path}");
+        }
+    }
+}
+
+#[test]
+fn every_store_reads_its_credentials_from_terraform() {
+    // The stores and each of their clients read `<store>/credentials`; Terraform writes it
+    // with a generated password, so no operator step exists for it.
+    let platform = keiko();
+    let written = written(&platform, Env::Production);
+    let reads = reads(&platform, Env::Production);
+    let expected: BTreeSet<String> =
+        keiko_model::secrets::STORE_CREDENTIAL_PROPERTIES.iter().map(|p| (*p).to_owned()).collect();
+    for (name, store) in platform.stateful() {
+        let path = keiko_model::secrets::store_credentials_path(name);
+        assert_eq!(provider(&platform, &path), Provider::Terraform, "{path}");
+        assert_eq!(written.get(&path), Some(&expected), "{path}");
+        let (_, readers) = &reads.paths[&path];
+        assert!(readers.contains(&format!("{}/{name}-credentials", store.namespace)), "{path}: {readers:?}");
+        for client in &store.clients {
+            let secret = format!("{}/{client}-{name}", platform.settings().namespace);
+            assert!(readers.contains(&secret), "{path}: {client} reads no credentials: {readers:?}");
         }
     }
 }

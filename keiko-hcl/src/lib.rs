@@ -71,7 +71,7 @@ fn env_bodies(platform: &Platform, env: Env, environment: &Environment) -> Resul
         (format!("{dir}/main.tf"), roots::env_main::main_tf(platform, env, environment)?),
         (format!("{dir}/outputs.tf"), roots::env_outputs::outputs_tf()),
         (format!("{dir}/variables.tf"), roots::env_variables::variables_tf()),
-        (format!("{dir}/versions.tf"), roots::versions(&["helm", "kubernetes", "ovh"], Some(s3(&location)))),
+        (format!("{dir}/versions.tf"), roots::versions(&["helm", "kubernetes", "ovh", "random"], Some(s3(&location)))),
     ])
 }
 

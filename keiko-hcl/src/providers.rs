@@ -17,10 +17,12 @@ pub struct Provider {
 }
 
 /// Every provider, pinned exactly: helm is on its 3.x schema (`set = [..]`, `kubernetes = {..}`).
-pub const PROVIDERS: [Provider; 3] = [
+/// random generates the stores' passwords inside Terraform, so no operator ever sees them.
+pub const PROVIDERS: [Provider; 4] = [
     Provider { name: "helm", source: "hashicorp/helm", version: "3.1.2" },
     Provider { name: "kubernetes", source: "hashicorp/kubernetes", version: "3.2.1" },
     Provider { name: "ovh", source: "ovh/ovh", version: "2.19.0" },
+    Provider { name: "random", source: "hashicorp/random", version: "3.9.0" },
 ];
 
 /// The OVH API endpoint of Keiko's account (Europe).

@@ -37,9 +37,11 @@ pub const OKMS: &str = "ovh_okms";
 pub const OKMS_SECRET: &str = "ovh_okms_secret";
 /// A Helm release.
 pub const HELM_RELEASE: &str = "helm_release";
+/// A generated password (hashicorp/random), kept in state and written to the Secret Manager.
+pub const RANDOM_PASSWORD: &str = "random_password";
 
 /// Every resource type the generated code may use, for the schema test.
-pub const ALL: [&str; 15] = [
+pub const ALL: [&str; 16] = [
     KUBE,
     KUBE_NODEPOOL,
     DATABASE,
@@ -55,6 +57,7 @@ pub const ALL: [&str; 15] = [
     OKMS,
     OKMS_SECRET,
     HELM_RELEASE,
+    RANDOM_PASSWORD,
 ];
 
 /// Every data source type the generated code may use, for the schema test.

@@ -7,9 +7,11 @@
 //! - [`charts`]: what each upstream chart installs with our values, read at its version;
 //! - [`gateway_api`]: the Gateway API CRDs and where they are synced from;
 //! - [`generated`]: the conventions of every generated file;
+//! - [`images`]: what the upstream images we run write, and as which user;
 //! - [`gitops`]: the names and sync order the GitOps bootstrap and the ArgoCD layer share;
 //! - [`object_storage`]: how every S3 client reaches the buckets;
 //! - [`secrets`]: what the secret store holds for the cluster to read;
+//! - [`stores`]: how the stateful stores are reached and logged in to;
 //! - [`telemetry`]: where every workload sends its telemetry.
 //!
 //! Each constant that describes an upstream component says where the fact comes from.
@@ -20,9 +22,11 @@ pub mod files;
 pub mod gateway_api;
 pub mod generated;
 pub mod gitops;
+pub mod images;
 pub mod object_storage;
 pub mod platform;
 pub mod secrets;
+pub mod stores;
 pub mod telemetry;
 
 pub use files::{Files, RenderError};

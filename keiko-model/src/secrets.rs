@@ -1,6 +1,6 @@
 //! The secret store's contract: the paths of OVHcloud Secret Manager (Vault KV v2) the
 //! cluster reads through External Secrets, and who writes each. Terraform writes what
-//! it provisions (database settings, Object Storage keys); anything else is set by an
+//! it provisions (database settings, store credentials, Object Storage keys); anything else is set by an
 //! operator, listed in `generated/secrets-inventory.md` and created step by step in
 //! docs/runbooks/first-install.md. Both sides take the paths from here.
 
@@ -12,6 +12,25 @@ pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "usernam
 /// The path of a service's database settings (Terraform, module `secrets`).
 pub fn database_path(service: &str) -> String {
     format!("{service}/database")
+}
+
+/// The properties of a store's credentials secret.
+pub const STORE_CREDENTIAL_PROPERTIES: [&str; 2] = ["username", "password"];
+
+/// The path of a stateful store's credentials (Terraform, module `secrets`): the user the
+/// store creates at its first start, and its generated password. The store and each of
+/// its clients read the same path.
+pub fn store_credentials_path(store: &str) -> String {
+    format!("{store}/credentials")
+}
+
+/// The user a store's credentials name. Neo4j's initial user is always `neo4j`
+/// (`NEO4J_AUTH=neo4j/<password>`); ClickHouse's entrypoint creates `CLICKHOUSE_USER`.
+pub fn store_username(engine: keiko_spec::stateful::Engine) -> &'static str {
+    match engine {
+        keiko_spec::stateful::Engine::Clickhouse => "keiko",
+        keiko_spec::stateful::Engine::Neo4j => "neo4j",
+    }
 }
 
 /// The S3 key of the backups' Object Storage user (Terraform, module `secrets`).
@@ -39,5 +58,7 @@ pub fn provider(platform: &Platform, path: &str) -> Provider {
     // `<service>/database` of a service with a database: one lookup, not a scan of the fleet.
     let service = path.strip_suffix(&database_path("")).and_then(|name| platform.services().get(name));
     let database = service.is_some_and(|service| service.database.is_some());
-    if database || path == OBJECT_STORAGE { Provider::Terraform } else { Provider::Operator }
+    let store =
+        path.strip_suffix(&store_credentials_path("")).is_some_and(|name| platform.stateful().contains_key(name));
+    if database || store || path == OBJECT_STORAGE { Provider::Terraform } else { Provider::Operator }
 }

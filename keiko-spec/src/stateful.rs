@@ -47,6 +47,24 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The port name clients connect to: ClickHouse's HTTP interface (what its HTTP
+    /// client libraries speak) and Neo4j's Bolt.
+    pub fn client_port(self) -> &'static str {
+        match self {
+            Engine::Clickhouse => "http",
+            Engine::Neo4j => "bolt",
+        }
+    }
+
+    /// The ports a store of this engine must declare: its probes use them, and clients
+    /// connect to [`Engine::client_port`].
+    pub fn required_ports(self) -> &'static [&'static str] {
+        match self {
+            Engine::Clickhouse => &["http"],
+            Engine::Neo4j => &["http", "bolt"],
+        }
+    }
+
     /// The engine's name as used in labels.
     pub fn name(self) -> &'static str {
         match self {

@@ -260,3 +260,37 @@ fn sparse_backups_and_short_retention_are_spec_errors() {
     let daily = errors_of(&edited("daily_retention_days: 30", "daily_retention_days: 7"));
     assert_eq!(daily.errors[0].path.to_string(), "backups.daily_retention_days");
 }
+
+#[test]
+fn a_store_with_more_than_one_replica_is_refused_with_the_reason() {
+    // A second ClickHouse replica without Keeper and replicated tables is a second,
+    // diverging copy behind the same Service (ADR 0013).
+    let text = edited(
+        "    # One replica per environment (docs/adr/0013-one-replica-stores.md).\n    replicas: { dev: 1, staging: 1, production: 1 }\n",
+        "    replicas: { dev: 1, staging: 2, production: 3 }\n",
+    );
+    let errors = errors_of(&text);
+    let lines = messages(&errors);
+    for expected in [
+        "stateful.clickhouse.replicas.staging: must be 1, got 2: clickhouse runs as one replica per environment",
+        "stateful.clickhouse.replicas.production: must be 1, got 3",
+    ] {
+        assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+    }
+    let staging = errors.errors.iter().find(|e| e.path.to_string() == "stateful.clickhouse.replicas.staging").unwrap();
+    assert_eq!(
+        staging.location.map(|l| l.line),
+        Some(line_of(&text, "replicas: { dev: 1, staging: 2, production: 3 }"))
+    );
+}
+
+#[test]
+fn a_store_without_the_port_its_clients_use_is_refused() {
+    let text = edited(
+        "      - { name: bolt, port: 7687, protocol: tcp }\n",
+        "      - { name: boltx, port: 7687, protocol: tcp }\n",
+    );
+    let lines = messages(&errors_of(&text));
+    let expected = "stateful.neo4j.ports: a neo4j store needs a port named `bolt`: its probes and clients use it";
+    assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+}

@@ -47,3 +47,9 @@ pub fn databases_type() -> Expression {
         [object_type([("database", "string"), ("pool_size", "number"), ("team", "string"), ("cost_center", "string")])],
     )
 }
+
+/// The type of `var.stores` (module `secrets`, from `local.stores`): per stateful store, the
+/// user its credentials name, team and cost center.
+pub fn stores_type() -> Expression {
+    call("map", [object_type([("username", "string"), ("team", "string"), ("cost_center", "string")])])
+}

@@ -43,7 +43,8 @@ pub fn main_tf(platform: &Platform, env: Env, environment: &Environment) -> Resu
         .build())
 }
 
-/// `local.tags` (cost tracking per environment) and `local.databases` (per service).
+/// `local.tags` (cost tracking per environment), `local.databases` (per service) and
+/// `local.stores` (per stateful store).
 fn locals(platform: &Platform, env: Env) -> Result<Block, HclError> {
     let tags = object([
         ("environment", env.name().into()),
@@ -53,7 +54,22 @@ fn locals(platform: &Platform, env: Env) -> Result<Block, HclError> {
     Ok(Block::builder("locals")
         .add_attribute(("tags", tags))
         .add_attribute(("databases", databases(platform)?))
+        .add_attribute(("stores", stores(platform)?))
         .build())
+}
+
+/// Every stateful store, keyed by name: the user its credentials name, team and cost center.
+pub fn stores(platform: &Platform) -> Result<Expression, HclError> {
+    let mut entries = Vec::new();
+    for (name, store) in platform.stateful() {
+        let value = object([
+            ("username", keiko_model::secrets::store_username(store.engine).into()),
+            ("team", store.team.as_str().into()),
+            ("cost_center", store.cost_center.as_str().into()),
+        ]);
+        entries.push((ident(name, &format!("stateful.{name}"))?, value));
+    }
+    Ok(ident_object(entries))
 }
 
 /// Every service with a database, keyed by service name: database name, connection pool size,
@@ -145,6 +161,7 @@ fn secrets(env: Env, environment: &Environment) -> Block {
         .add_attribute(("database_ca", postgres("ca")))
         .add_attribute(("databases", reference("local", &["databases"])))
         .add_attribute(("database_passwords", postgres("passwords")))
+        .add_attribute(("stores", reference("local", &["stores"])))
         .add_attribute(("velero_access_key_id", velero("access_key_id")))
         .add_attribute(("velero_secret_access_key", velero("secret_access_key")))
         .build()

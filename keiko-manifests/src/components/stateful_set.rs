@@ -1,6 +1,8 @@
 //! ClickHouse and Neo4j as StatefulSets: a volume per replica on the OVHcloud block
-//! storage class, headless and client Services, a PDB, probes, and a log sidecar that
-//! streams the store's log files to stdout for the cluster's log collector.
+//! storage class, headless and client Services, a PDB, probes, credentials from the
+//! secret store, and a log sidecar that streams the store's log files to stdout for the
+//! cluster's log collector. Every path the image writes (keiko_model::images) is a
+//! writable volume; the root filesystem stays read-only.
 
 use crate::k8s::autoscaling;
 use crate::k8s::labels::{self, Identity};
@@ -10,14 +12,15 @@ use crate::k8s::{pod, security, service};
 use crate::output::RenderError;
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, HTTPGetAction, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, TCPSocketAction, Volume,
-    VolumeMount, VolumeResourceRequirements,
+    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar, HTTPGetAction, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
+    TCPSocketAction, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use keiko_model::Platform;
+use keiko_model::stores::{CREDENTIALS_DIR, credentials_secret_name};
 use keiko_spec::Env;
 use keiko_spec::stateful::{Engine, StatefulComponent};
 use std::collections::BTreeMap;
@@ -25,28 +28,45 @@ use std::collections::BTreeMap;
 /// The log-streaming sidecar's image, pinned.
 pub const LOG_SIDECAR_IMAGE: &str = "fluent/fluent-bit:4.0.7";
 
+/// ClickHouse's `users.d`, where its entrypoint writes the user from `CLICKHOUSE_USER`
+/// (keiko_model::images::CLICKHOUSE); empty in the image, so an emptyDir hides nothing.
+pub const CLICKHOUSE_USERS_D: &str = "/etc/clickhouse-server/users.d";
+/// Neo4j's configuration directory, which its entrypoint rewrites on every start
+/// (keiko_model::images::NEO4J): an emptyDir seeded from the image's own files.
+pub const NEO4J_CONF: &str = "/var/lib/neo4j/conf";
+/// Where the seeding init container mounts the emptyDir it fills.
+const NEO4J_CONF_SEED: &str = "/seed";
+
 /// What differs between engines.
 struct EngineProfile {
-    uid: i64,
+    facts: &'static keiko_model::images::ImageFacts,
     data_path: &'static str,
     log_path: &'static str,
     liveness: Probe,
     readiness: Probe,
 }
 
+impl EngineProfile {
+    /// The uid the image's files belong to.
+    fn uid(&self) -> i64 {
+        match self.facts.user {
+            keiko_model::images::User::Uid(uid) => uid,
+            keiko_model::images::User::AnyNonRoot => security::SERVICE_UID,
+        }
+    }
+}
+
 fn profile(engine: Engine) -> EngineProfile {
     match engine {
         Engine::Clickhouse => EngineProfile {
-            // The clickhouse user of the official image.
-            uid: 101,
+            facts: &keiko_model::images::CLICKHOUSE,
             data_path: "/var/lib/clickhouse",
             log_path: "/var/log/clickhouse-server",
             liveness: http_probe("/ping", "http", 30),
             readiness: http_probe("/ping", "http", 3),
         },
         Engine::Neo4j => EngineProfile {
-            // The neo4j user of the official image.
-            uid: 7474,
+            facts: &keiko_model::images::NEO4J,
             data_path: "/data",
             log_path: "/logs",
             liveness: tcp_probe("bolt", 30),
@@ -80,6 +100,13 @@ pub fn objects(
         Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
         Object::new(&crate::k8s::network_policy::workload(platform, &me, &flows, false, labels.clone()))?,
         Object::new(&crate::k8s::mesh::authorization(platform, &me, &flows, labels.clone()))?,
+        Object::new(&crate::k8s::secrets::store_credentials(
+            ns,
+            &credentials_secret_name(name),
+            name,
+            store.engine,
+            labels.clone(),
+        ))?,
     ];
     if let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
         objects.push(Object::new(&crate::k8s::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
@@ -118,9 +145,10 @@ fn pod_spec(name: &str, store: &StatefulComponent, env: Env, engine: &EngineProf
     PodSpec {
         service_account_name: Some(name.to_owned()),
         automount_service_account_token: Some(false),
+        init_containers: init_containers(store),
         containers: vec![main_container(name, store, env, engine), log_sidecar()],
         volumes: Some(volumes(name, store)),
-        security_context: Some(security::pod_security(engine.uid)),
+        security_context: Some(security::pod_security(engine.uid())),
         termination_grace_period_seconds: Some(120),
         node_selector: Some(pod::applications_pool()),
         topology_spread_constraints: Some(pod::spread(name)),
@@ -133,9 +161,23 @@ fn peer_ports(store: &StatefulComponent) -> Vec<keiko_spec::service::Port> {
     store.ports.iter().filter(|p| p.name != keiko_spec::service::METRICS_PORT).cloned().collect()
 }
 
-/// Scratch space, logs, and the engine's configuration file when it has one.
+/// Scratch space, logs, the store's credentials, and what the engine writes besides
+/// its data: ClickHouse's `users.d` and its configuration file, Neo4j's conf directory.
 fn volumes(name: &str, store: &StatefulComponent) -> Vec<Volume> {
-    let mut volumes = vec![security::tmp_volume(), scratch("logs")];
+    let credentials = Volume {
+        name: "credentials".to_owned(),
+        secret: Some(SecretVolumeSource {
+            secret_name: Some(credentials_secret_name(name)),
+            default_mode: Some(0o440),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut volumes = vec![security::tmp_volume(), scratch("logs"), credentials];
+    match store.engine {
+        Engine::Clickhouse => volumes.push(small_scratch("users-d")),
+        Engine::Neo4j => volumes.push(small_scratch("conf")),
+    }
     if store.engine == Engine::Clickhouse {
         volumes.push(Volume {
             name: "config".to_owned(),
@@ -151,7 +193,16 @@ fn volumes(name: &str, store: &StatefulComponent) -> Vec<Volume> {
 }
 
 fn main_mounts(store: &StatefulComponent, engine: &EngineProfile) -> Vec<VolumeMount> {
-    let mut mounts = vec![mount("data", engine.data_path), mount("logs", engine.log_path), security::tmp_mount()];
+    let mut mounts = vec![
+        mount("data", engine.data_path),
+        mount("logs", engine.log_path),
+        security::tmp_mount(),
+        VolumeMount { read_only: Some(true), ..mount("credentials", CREDENTIALS_DIR) },
+    ];
+    match store.engine {
+        Engine::Clickhouse => mounts.push(mount("users-d", CLICKHOUSE_USERS_D)),
+        Engine::Neo4j => mounts.push(mount("conf", NEO4J_CONF)),
+    }
     if store.engine == Engine::Clickhouse {
         // One file into the image's config.d, which keeps its own files.
         mounts.push(VolumeMount {
@@ -175,9 +226,56 @@ fn main_container(name: &str, store: &StatefulComponent, env: Env, engine: &Engi
         readiness_probe: Some(engine.readiness.clone()),
         lifecycle: Some(pod::pre_stop_sleep()),
         security_context: Some(security::container_security()),
+        env: Some(credential_variables(store.engine)),
         volume_mounts: Some(main_mounts(store, engine)),
         ..Default::default()
     }
+}
+
+/// How the engine's entrypoint finds its credentials: files of the mounted Secret, read
+/// at start. ClickHouse creates `CLICKHOUSE_USER` with that password and removes the
+/// passwordless `default` user; Neo4j sets the initial password of `neo4j` from
+/// `NEO4J_AUTH_PATH` (a file holding `neo4j/<password>`). A rotated password reaches a
+/// store when it restarts (docs/runbooks/first-install.md).
+fn credential_variables(engine: Engine) -> Vec<EnvVar> {
+    let variable = |name: &str, value: String| EnvVar { name: name.to_owned(), value: Some(value), value_from: None };
+    match engine {
+        Engine::Clickhouse => vec![
+            // The user name is no secret; Terraform writes the same name beside the password.
+            variable("CLICKHOUSE_USER", keiko_model::secrets::store_username(engine).to_owned()),
+            variable("CLICKHOUSE_PASSWORD_FILE", format!("{CREDENTIALS_DIR}/password")),
+            // SQL-driven user management stays off: users come from the secret store.
+            variable("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "0".to_owned()),
+        ],
+        Engine::Neo4j => {
+            vec![variable("NEO4J_AUTH_PATH", format!("{CREDENTIALS_DIR}/{}", crate::k8s::secrets::NEO4J_AUTH_KEY))]
+        }
+    }
+}
+
+/// Neo4j's conf directory is an emptyDir; this copies the image's own files into it
+/// before the entrypoint appends to them. The same image, so the files match its version.
+fn init_containers(store: &StatefulComponent) -> Option<Vec<Container>> {
+    let Engine::Neo4j = store.engine else { return None };
+    Some(vec![Container {
+        name: "seed-conf".to_owned(),
+        image: Some(store.image.clone()),
+        command: Some(["cp", "-R", &format!("{NEO4J_CONF}/."), NEO4J_CONF_SEED].map(str::to_owned).to_vec()),
+        resources: Some(ResourceRequirements {
+            requests: Some(BTreeMap::from([
+                ("cpu".to_owned(), Quantity("10m".to_owned())),
+                ("memory".to_owned(), Quantity("32Mi".to_owned())),
+            ])),
+            limits: Some(BTreeMap::from([
+                ("cpu".to_owned(), Quantity("100m".to_owned())),
+                ("memory".to_owned(), Quantity("64Mi".to_owned())),
+            ])),
+            ..Default::default()
+        }),
+        security_context: Some(security::container_security()),
+        volume_mounts: Some(vec![mount("conf", NEO4J_CONF_SEED), security::tmp_mount()]),
+        ..Default::default()
+    }])
 }
 
 /// Streams the log files in the shared `logs` volume to stdout, where the cluster's
@@ -242,6 +340,15 @@ fn data_claim(store: &StatefulComponent, env: Env) -> PersistentVolumeClaim {
             }),
             ..Default::default()
         }),
+        ..Default::default()
+    }
+}
+
+/// A small emptyDir for configuration files an entrypoint writes.
+fn small_scratch(name: &str) -> Volume {
+    Volume {
+        name: name.to_owned(),
+        empty_dir: Some(EmptyDirVolumeSource { size_limit: Some(Quantity("16Mi".to_owned())), medium: None }),
         ..Default::default()
     }
 }

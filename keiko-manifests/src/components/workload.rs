@@ -98,6 +98,16 @@ fn security_objects(
     {
         objects.push(Object::new(&secret)?);
     }
+    for (store, component) in keiko_model::stores::stores_of(platform, name) {
+        let secret = keiko_model::stores::client_secret_name(name, store);
+        objects.push(Object::new(&secrets::store_credentials(
+            namespace,
+            &secret,
+            store,
+            component.engine,
+            labels.clone(),
+        ))?);
+    }
     if let Some((role, binding)) = rbac::objects(namespace, name, svc, labels.clone()) {
         objects.push(Object::new(&role)?);
         objects.push(Object::new(&binding)?);

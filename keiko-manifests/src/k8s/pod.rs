@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use keiko_model::Platform;
+use keiko_model::stores;
 use keiko_spec::Env;
 use keiko_spec::service::{Health, Service};
 use std::collections::BTreeMap;
@@ -38,7 +39,7 @@ pub fn template(platform: &Platform, name: &str, service: &Service, env: Env, co
             service_account_name: Some(name.to_owned()),
             automount_service_account_token: Some(!service.kubernetes_api.is_empty()),
             containers: vec![container(platform, name, service, env)],
-            volumes: Some(volumes(name, service)),
+            volumes: Some(volumes(platform, name, service)),
             security_context: Some(security::pod_security(security::SERVICE_UID)),
             termination_grace_period_seconds: Some(TERMINATION_GRACE_SECONDS),
             node_selector: Some(applications_pool()),
@@ -104,16 +105,18 @@ fn container(platform: &Platform, name: &str, service: &Service, env: Env) -> Co
             telemetry_variables(platform, name, service, env)
                 .into_iter()
                 .chain(secret_file_variables(service))
+                .chain(store_variables(platform, name))
                 .collect(),
         ),
-        volume_mounts: Some(mounts(service)),
+        volume_mounts: Some(mounts(platform, name, service)),
         ..Default::default()
     }
 }
 
 /// Scratch space plus the service's Secrets (synced by External Secrets), mounted whole
-/// (never with subPath) so that rotated values appear in the files.
-fn volumes(name: &str, service: &Service) -> Vec<Volume> {
+/// (never with subPath) so that rotated values appear in the files: its own, its
+/// database's, and the credentials of each store it is a client of.
+fn volumes(platform: &Platform, name: &str, service: &Service) -> Vec<Volume> {
     let secret = |volume: &str, secret: String| Volume {
         name: volume.to_owned(),
         secret: Some(SecretVolumeSource { secret_name: Some(secret), default_mode: Some(0o440), ..Default::default() }),
@@ -126,10 +129,13 @@ fn volumes(name: &str, service: &Service) -> Vec<Volume> {
     if service.database.is_some() {
         volumes.push(secret("database", secrets::database_name(name)));
     }
+    for (store, _) in stores::stores_of(platform, name) {
+        volumes.push(secret(store, stores::client_secret_name(name, store)));
+    }
     volumes
 }
 
-fn mounts(service: &Service) -> Vec<VolumeMount> {
+fn mounts(platform: &Platform, name: &str, service: &Service) -> Vec<VolumeMount> {
     let read_only = |name: &str, path: &str| VolumeMount {
         name: name.to_owned(),
         mount_path: path.to_owned(),
@@ -143,7 +149,27 @@ fn mounts(service: &Service) -> Vec<VolumeMount> {
     if service.database.is_some() {
         mounts.push(read_only("database", secrets::DATABASE_DIR));
     }
+    for (store, _) in stores::stores_of(platform, name) {
+        mounts.push(read_only(store, &stores::client_dir(store)));
+    }
     mounts
+}
+
+/// Per store the service is a client of: `<STORE>_URL` (the store's client Service and
+/// port) and `<STORE>_USERNAME_FILE`/`<STORE>_PASSWORD_FILE` (its mounted credentials).
+fn store_variables(platform: &Platform, name: &str) -> Vec<EnvVar> {
+    let variable = |name: String, value: String| EnvVar { name, value: Some(value), value_from: None };
+    let mut variables = Vec::new();
+    for (store, component) in stores::stores_of(platform, name) {
+        let prefix = stores::variable_prefix(store);
+        let dir = stores::client_dir(store);
+        if let Some(url) = stores::url(store, component) {
+            variables.push(variable(format!("{prefix}_URL"), url));
+        }
+        variables.push(variable(format!("{prefix}_USERNAME_FILE"), format!("{dir}/username")));
+        variables.push(variable(format!("{prefix}_PASSWORD_FILE"), format!("{dir}/password")));
+    }
+    variables
 }
 
 /// The OpenTelemetry SDK's settings: where to export, and the resource attributes that

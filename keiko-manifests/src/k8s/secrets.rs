@@ -118,6 +118,36 @@ pub fn database(
     Some(external_secret(namespace, &database_name(name), data, Some(template), labels))
 }
 
+/// The key of a Neo4j credentials Secret that holds `neo4j/<password>`, the form
+/// `NEO4J_AUTH_PATH` names (neo4j/docker-neo4j, docker-entrypoint.sh at neo4j-5.26.0).
+pub const NEO4J_AUTH_KEY: &str = "NEO4J_AUTH";
+
+/// A store's credentials, `username` and `password` from `<store>/credentials` (written by
+/// Terraform), into Secret `secret` of `namespace`: the store's own, or one of a client's.
+/// Neo4j's also gets [`NEO4J_AUTH_KEY`].
+pub fn store_credentials(
+    namespace: &str,
+    secret: &str,
+    store: &str,
+    engine: keiko_spec::stateful::Engine,
+    labels: BTreeMap<String, String>,
+) -> ExternalSecret {
+    let path = keiko_model::secrets::store_credentials_path(store);
+    let data = keiko_model::secrets::STORE_CREDENTIAL_PROPERTIES
+        .iter()
+        .map(|p| ExternalSecretData {
+            secret_key: (*p).to_owned(),
+            remote_ref: RemoteRef { key: path.clone(), property: (*p).to_owned() },
+        })
+        .collect();
+    let template = (engine == keiko_spec::stateful::Engine::Neo4j).then(|| Template {
+        engine_version: "v2".to_owned(),
+        merge_policy: "Merge".to_owned(),
+        data: BTreeMap::from([(NEO4J_AUTH_KEY.to_owned(), "{{ .username }}/{{ .password }}".to_owned())]),
+    });
+    external_secret(namespace, secret, data, template, labels)
+}
+
 fn external_secret(
     namespace: &str,
     name: &str,

@@ -244,7 +244,7 @@ fn store(engine: Engine, image: &str, ports: Vec<Port>, clients: Vec<String>) ->
         namespace: format!("keiko-{}", engine.name()),
         image: image.into(),
         ports,
-        replicas: PerEnv { dev: 1, staging: 2, production: 3 },
+        replicas: PerEnv { dev: 1, staging: 1, production: 1 },
         resources: PerEnv::from_fn(|env| match env {
             Env::Dev => Resources { requests: amounts("250m", "1Gi"), limits: amounts("1", "2Gi") },
             Env::Staging => Resources { requests: amounts("500m", "2Gi"), limits: amounts("2", "4Gi") },

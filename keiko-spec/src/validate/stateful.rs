@@ -29,9 +29,25 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
                 format!("must be 1..=65535, got {}", port.port)
             });
         }
+        for required in component.engine.required_ports() {
+            checks.require(component.ports.iter().any(|p| p.name == *required), &path.key("ports"), || {
+                format!(
+                    "a {} store needs a port named `{required}`: its probes and clients use it",
+                    component.engine.name()
+                )
+            });
+        }
         checks.unique(&path.key("ports"), "port name", component.ports.iter().map(|p| p.name.as_str()).enumerate());
+        // One replica per environment (ADR 0013): nothing here renders ClickHouse Keeper,
+        // replicated tables or Neo4j clustering, so a second replica would be a second,
+        // diverging copy behind the same Service.
         for (env, replicas) in component.replicas.iter() {
-            checks.require(*replicas >= 1, &path.key("replicas").key(env.name()), || "must be at least 1".into());
+            checks.require(*replicas == 1, &path.key("replicas").key(env.name()), || {
+                format!(
+                    "must be 1, got {replicas}: {} runs as one replica per environment (docs/adr/0013-one-replica-stores.md); size it with resources and storage",
+                    component.engine.name()
+                )
+            });
         }
         for (env, storage) in component.storage.iter() {
             let at = path.key("storage").key(env.name());

@@ -44,6 +44,18 @@ locals {
       cost_center = "cc-community"
     }
   }
+  stores = {
+    clickhouse = {
+      username    = "keiko"
+      team        = "data"
+      cost_center = "cc-data"
+    }
+    neo4j = {
+      username    = "neo4j"
+      team        = "data"
+      cost_center = "cc-data"
+    }
+  }
 }
 
 provider "ovh" {
@@ -134,6 +146,7 @@ module "secrets" {
   database_ca              = module.postgres.ca
   databases                = local.databases
   database_passwords       = module.postgres.passwords
+  stores                   = local.stores
   velero_access_key_id     = module.velero_storage.access_key_id
   velero_secret_access_key = module.velero_storage.secret_access_key
 }

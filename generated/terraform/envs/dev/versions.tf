@@ -16,6 +16,10 @@ terraform {
       source  = "ovh/ovh"
       version = "2.19.0"
     }
+    random = {
+      source  = "hashicorp/random"
+      version = "3.9.0"
+    }
   }
 
   backend "s3" {

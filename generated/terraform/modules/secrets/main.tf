@@ -22,6 +22,28 @@ resource "ovh_okms_secret" "database" {
   }
 }
 
+resource "random_password" "store" {
+  for_each = var.stores
+  length   = 32
+  special  = false
+}
+
+resource "ovh_okms_secret" "store" {
+  for_each = var.stores
+  okms_id  = ovh_okms.kms.id
+  path     = format("%s/credentials", each.key)
+  metadata = {
+    custom_metadata = {
+      cost_center = each.value.cost_center
+      environment = var.environment
+      team        = each.value.team
+    }
+  }
+  version = {
+    data = jsonencode({ username = each.value.username, password = random_password.store[each.key].result })
+  }
+}
+
 resource "ovh_okms_secret" "velero" {
   okms_id = ovh_okms.kms.id
   path    = "velero/object-storage"

@@ -91,6 +91,11 @@ variable "database_passwords" {
   }
 }
 
+variable "stores" {
+  description = "The stateful stores, by name: the user each creates, team and cost center."
+  type        = map(object({ username = string, team = string, cost_center = string }))
+}
+
 variable "velero_access_key_id" {
   description = "Velero's S3 access key ID."
   type        = string

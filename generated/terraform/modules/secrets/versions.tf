@@ -5,5 +5,8 @@ terraform {
     ovh = {
       source = "ovh/ovh"
     }
+    random = {
+      source = "hashicorp/random"
+    }
   }
 }
