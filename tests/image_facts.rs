@@ -208,3 +208,43 @@ fn an_image_without_facts_is_named() {
     let problems = store_problems(&value);
     assert!(problems.iter().any(|p| p.contains("no facts for this image")), "{problems:#?}");
 }
+
+/// The size limit, in bytes, of the emptyDir volume `name` of a pod spec.
+fn size_limit(spec: &Value, name: &str) -> Option<u64> {
+    let volume = spec["volumes"].as_array()?.iter().find(|v| v["name"] == name)?;
+    let text = volume.pointer("/emptyDir/sizeLimit")?.as_str()?;
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let factor = match unit {
+        "Mi" => 1 << 20,
+        "Gi" => 1 << 30,
+        _ => return None,
+    };
+    Some(number.parse::<u64>().ok()? * factor)
+}
+
+#[test]
+fn the_drill_restores_onto_the_volume_sized_for_the_dumps() {
+    // The throw-away PostgreSQL holds every restored database at once: its data directory
+    // must be on the volume the dumps are sized for, not the small /tmp.
+    let platform = keiko();
+    let drill = components(&platform, Env::Production)
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.objects)
+        .find(|o| o.kind == "CronJob" && o.name == "dr-drill")
+        .unwrap();
+    let spec = keiko_policy::k8s_rules::pod_spec_of("CronJob", &drill.value).unwrap();
+    let restore = spec["containers"].as_array().unwrap().iter().find(|c| c["name"] == "restore-and-verify").unwrap();
+    let script = restore["args"][0].as_str().unwrap();
+    let data_dir = script.split_whitespace().skip_while(|w| *w != "-D").nth(1).expect("initdb -D <dir>");
+    let mount = restore["volumeMounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| under(data_dir, m["mountPath"].as_str().unwrap()))
+        .max_by_key(|m| m["mountPath"].as_str().unwrap().len())
+        .expect("the data directory is on a volume");
+    let volume = mount["name"].as_str().unwrap();
+    let limit = size_limit(spec, volume).unwrap();
+    assert!(limit >= 10 << 30, "{data_dir} is on volume {volume} of {limit} bytes: restore onto the work volume");
+}

@@ -64,8 +64,10 @@ pub fn verify_restore(databases: &[String]) -> String {
     let counts = "SELECT format('SELECT %L, count(*) FROM %I.%I', schemaname || '.' || relname, schemaname, relname) FROM pg_stat_user_tables ORDER BY 1";
     let mut steps = vec![
         "set -eu".to_owned(),
-        "initdb -D /tmp/pgdata --auth=trust --username=drill > /dev/null".to_owned(),
-        "pg_ctl -D /tmp/pgdata -o '-k /tmp -c listen_addresses=' -w start > /dev/null".to_owned(),
+        // The data directory holds every restored database: on the work volume sized for
+        // the dumps, not the small /tmp, which keeps only the server's socket.
+        format!("initdb -D {WORK_DIR}/pgdata --auth=trust --username=drill > /dev/null"),
+        format!("pg_ctl -D {WORK_DIR}/pgdata -o '-k /tmp -c listen_addresses=' -w start > /dev/null"),
     ];
     for database in databases {
         steps.push(format!("cd {WORK_DIR}/{database} && sha256sum -c {database}.sha256"));

@@ -58,17 +58,19 @@ fn credentials_file() -> Template {
 }
 
 /// The S3 client's environment in `env`: where its credentials file is, the bucket's
-/// region and endpoint. Credentials are read from the mounted file, never from
-/// environment variables.
+/// region and endpoint, and the checksum switches OVHcloud's S3 needs. Credentials are
+/// read from the mounted file, never from environment variables.
 pub fn environment(platform: &Platform, env: Env) -> Vec<EnvVar> {
     let region = &platform.environments().get(env).region;
     let plain =
         |name: &str, value: &str| EnvVar { name: name.to_owned(), value: Some(value.to_owned()), value_from: None };
-    vec![
+    let mut variables = vec![
         plain("AWS_SHARED_CREDENTIALS_FILE", &format!("{KEY_DIR}/credentials")),
         plain("AWS_DEFAULT_REGION", &object_storage::s3_region(region)),
         plain("AWS_ENDPOINT_URL_S3", &object_storage::endpoint(region)),
-    ]
+    ];
+    variables.extend(object_storage::AWS_CHECKSUM_ENVIRONMENT.iter().map(|(name, value)| plain(name, value)));
+    variables
 }
 
 /// The encryption key as a file.

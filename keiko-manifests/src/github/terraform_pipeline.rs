@@ -74,17 +74,18 @@ pub fn workflow(platform: &Platform, env: Env) -> Workflow {
 
 /// The provider and state credentials, from the GitHub environment's secrets.
 fn credentials() -> Vars {
-    vars([
+    let mut credentials = vars([
         ("OVH_CLIENT_ID", "${{ secrets.OVH_CLIENT_ID }}"),
         ("OVH_CLIENT_SECRET", "${{ secrets.OVH_CLIENT_SECRET }}"),
         ("OVH_CLOUD_PROJECT_SERVICE", "${{ secrets.OVH_CLOUD_PROJECT_SERVICE }}"),
         ("AWS_ACCESS_KEY_ID", "${{ secrets.STATE_ACCESS_KEY_ID }}"),
         ("AWS_SECRET_ACCESS_KEY", "${{ secrets.STATE_SECRET_ACCESS_KEY }}"),
-        ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
-        ("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
         ("TF_VAR_database_allowed_cidrs", "${{ vars.DATABASE_ALLOWED_CIDRS }}"),
         ("TF_IN_AUTOMATION", "true"),
-    ])
+    ]);
+    // The S3 backend's own client: OVHcloud's S3 refuses the default checksums.
+    credentials.extend(vars(keiko_model::object_storage::AWS_CHECKSUM_ENVIRONMENT));
+    credentials
 }
 
 fn setup(env: Env) -> Vec<Step> {

@@ -68,6 +68,7 @@ pub fn velero(platform: &Platform, env: Env) -> Velero {
         ("region".to_owned(), object_storage::s3_region(&platform.environments().get(env).region)),
         ("s3Url".to_owned(), object_storage::endpoint(&platform.environments().get(env).region)),
         ("s3ForcePathStyle".to_owned(), "true".to_owned()),
+        (object_storage::VELERO_CHECKSUM.0.to_owned(), object_storage::VELERO_CHECKSUM.1.to_owned()),
     ]);
     Velero {
         configuration: VeleroConfiguration {
