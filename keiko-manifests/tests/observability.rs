@@ -69,7 +69,14 @@ fn provided(platform: &Platform, env: Env, objects: &[Object], metric: &str, exp
             .unwrap_or(Value::Null)
     };
     if metric.starts_with("http_server_request_duration_seconds") {
-        return objects.iter().any(|o| o.kind == "ServiceMonitor" && expr.contains(&format!("service=\"{}\"", o.name)));
+        // The service's SDK serves it on the metrics port, which its ServiceMonitor scrapes.
+        return platform.services().iter().any(|(name, svc)| {
+            expr.contains(&format!("service=\"{name}\""))
+                && svc.ports.iter().any(|p| p.name == "metrics" && exports_prometheus(objects, name, p.port).is_ok())
+                && svc.ports.iter().any(|p| {
+                    p.name == "metrics" && scrape_path(objects, &platform.settings().namespace, name, p.port).is_ok()
+                })
+        });
     }
     if metric.starts_with("kube_") || metric.starts_with("kubelet_") {
         return platform.addons().values().any(|a| a.chart == "kube-prometheus-stack");
@@ -81,6 +88,89 @@ fn provided(platform: &Platform, env: Env, objects: &[Object], metric: &str, exp
         return values("argo-cd")["controller"]["metrics"]["serviceMonitor"]["enabled"] == true;
     }
     false
+}
+
+/// Whether a ServiceMonitor scrapes port `port` of Service `name` in `namespace`: the
+/// Service has a port of that number, and a ServiceMonitor of the namespace selects the
+/// Service by its labels and names that port.
+fn scrape_path(objects: &[Object], namespace: &str, name: &str, port: u32) -> Result<(), String> {
+    let service = objects
+        .iter()
+        .find(|o| o.kind == "Service" && o.namespace == namespace && o.name == name)
+        .ok_or(format!("no Service {namespace}/{name}"))?;
+    let port_name = service.value["spec"]["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["port"] == port)
+        .and_then(|p| p["name"].as_str())
+        .ok_or(format!("Service {namespace}/{name} has no port {port}"))?;
+    let labels = &service.value["metadata"]["labels"];
+    let scraped = objects.iter().filter(|o| o.kind == "ServiceMonitor" && o.namespace == namespace).any(|m| {
+        let selects = m.value["spec"]["selector"]["matchLabels"]
+            .as_object()
+            .is_some_and(|wanted| wanted.iter().all(|(k, v)| &labels[k] == v));
+        let names_port = m.value["spec"]["endpoints"].as_array().into_iter().flatten().any(|e| e["port"] == port_name);
+        selects && names_port
+    });
+    if scraped { Ok(()) } else { Err(format!("no ServiceMonitor scrapes {namespace}/{name} port {port_name}")) }
+}
+
+/// Whether the workload `name` tells its OpenTelemetry SDK to serve Prometheus metrics on
+/// `port` (the SDK's environment variables, opentelemetry-specification
+/// sdk-environment-variables.md: `OTEL_METRICS_EXPORTER`, `OTEL_EXPORTER_PROMETHEUS_HOST/PORT`).
+fn exports_prometheus(objects: &[Object], name: &str, port: u32) -> Result<(), String> {
+    let workload = objects
+        .iter()
+        .find(|o| matches!(o.kind.as_str(), "Deployment" | "Rollout") && o.name == name)
+        .ok_or(format!("no workload {name}"))?;
+    let env = &workload.value["spec"]["template"]["spec"]["containers"][0]["env"];
+    let value =
+        |key: &str| env.as_array().into_iter().flatten().find(|e| e["name"] == key).and_then(|e| e["value"].as_str());
+    let wanted = [
+        ("OTEL_METRICS_EXPORTER", "prometheus".to_owned()),
+        ("OTEL_EXPORTER_PROMETHEUS_HOST", "0.0.0.0".to_owned()),
+        ("OTEL_EXPORTER_PROMETHEUS_PORT", port.to_string()),
+    ];
+    match wanted.iter().find(|(k, v)| value(k) != Some(v.as_str())) {
+        None => Ok(()),
+        Some((k, v)) => Err(format!("{name} does not set {k}={v}")),
+    }
+}
+
+#[test]
+fn every_metrics_path_is_scraped() {
+    // Services serve their own metrics; OTLP metrics reach Prometheus through the
+    // gateway's Prometheus exporter, which its ServiceMonitor scrapes.
+    let platform = platform();
+    for env in Env::ALL {
+        let objects = objects(&platform, env);
+        for (name, svc) in platform.services() {
+            for port in svc.ports.iter().filter(|p| p.name == "metrics") {
+                exports_prometheus(&objects, name, port.port).unwrap_or_else(|e| panic!("{env}: {e}"));
+                scrape_path(&objects, &platform.settings().namespace, name, port.port)
+                    .unwrap_or_else(|e| panic!("{env}: {e}"));
+            }
+        }
+        let gateway = objects.iter().find(|o| o.kind == "ConfigMap" && o.name == "otel-gateway").unwrap();
+        let config: Config = serde_saphyr::from_str(gateway.value["data"]["config.yaml"].as_str().unwrap()).unwrap();
+        let endpoint =
+            config.exporters.prometheus.as_ref().expect("the gateway exports metrics to Prometheus").endpoint.clone();
+        let port: u32 = endpoint.rsplit_once(':').unwrap().1.parse().unwrap();
+        scrape_path(&objects, &platform.observability().namespace, "otel-gateway", port)
+            .unwrap_or_else(|e| panic!("{env}: OTLP metrics are exported on {endpoint} but {e}"));
+    }
+}
+
+#[test]
+fn an_unscraped_metrics_path_is_named() {
+    let platform = platform();
+    let mut objects = objects(&platform, Env::Dev);
+    objects.retain(|o| !(o.kind == "ServiceMonitor" && o.name == "otel-gateway"));
+    let error = scrape_path(&objects, &platform.observability().namespace, "otel-gateway", 8889).unwrap_err();
+    assert!(error.contains("no ServiceMonitor scrapes keiko-observability/otel-gateway port metrics"), "{error}");
+    let error = scrape_path(&objects, &platform.observability().namespace, "otel-gateway", 9999).unwrap_err();
+    assert!(error.contains("has no port 9999"), "{error}");
 }
 
 #[test]

@@ -21,3 +21,16 @@ pub const METRICS: u16 = 8889;
 pub fn agent_endpoint(platform: &Platform) -> String {
     format!("http://{AGENT}.{}.svc:{OTLP_GRPC}", platform.observability().namespace)
 }
+
+/// The OpenTelemetry SDK's switches that make a service serve its metrics for Prometheus
+/// to scrape on its `metrics` port, beside OTLP for traces and logs
+/// (opentelemetry-specification, specification/configuration/sdk-environment-variables.md:
+/// `OTEL_METRICS_EXPORTER` "prometheus"; `OTEL_EXPORTER_PROMETHEUS_HOST`, default
+/// `localhost`, which no scrape could reach; `OTEL_EXPORTER_PROMETHEUS_PORT`, default 9464).
+pub fn prometheus_exporter_variables(port: u32) -> [(&'static str, String); 3] {
+    [
+        ("OTEL_METRICS_EXPORTER", "prometheus".to_owned()),
+        ("OTEL_EXPORTER_PROMETHEUS_HOST", "0.0.0.0".to_owned()),
+        ("OTEL_EXPORTER_PROMETHEUS_PORT", port.to_string()),
+    ]
+}

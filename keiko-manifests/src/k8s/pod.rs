@@ -190,13 +190,20 @@ fn telemetry_variables(platform: &Platform, name: &str, service: &Service, env: 
         service.image.tags.get(env),
         platform.settings().namespace
     );
-    vec![
+    let mut variables = vec![
         pod_name,
         variable("OTEL_SERVICE_NAME", name.to_owned()),
         variable("OTEL_EXPORTER_OTLP_ENDPOINT", keiko_model::telemetry::agent_endpoint(platform)),
         variable("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
         variable("OTEL_RESOURCE_ATTRIBUTES", attributes),
-    ]
+    ];
+    // A service with a metrics port serves its metrics there for its ServiceMonitor, whose
+    // `service` label the alerts and analyses select by.
+    if let Some(metrics) = service.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
+        let exporter = keiko_model::telemetry::prometheus_exporter_variables(metrics.port);
+        variables.extend(exporter.into_iter().map(|(key, value)| variable(key, value)));
+    }
+    variables
 }
 
 /// `<NAME>_FILE` variables pointing at each secret file, the convention services read

@@ -39,6 +39,12 @@ pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError
         objects.push(Object::new(&policy)?);
     }
     if let Some(monitoring) = platform.monitoring_namespace() {
+        // OTLP metrics reach Prometheus through the gateway's Prometheus exporter.
+        objects.push(Object::new(&slo::service_monitor(
+            &platform.observability().namespace,
+            collector::GATEWAY,
+            crate::k8s::labels::platform(platform, collector::GATEWAY),
+        ))?);
         objects.push(Object::new(&alerts::platform_rules(platform, monitoring))?);
         objects.push(Object::new(&alerting::receivers_secret(platform, monitoring))?);
         objects.push(Object::new(&alerting::config(platform, monitoring))?);
