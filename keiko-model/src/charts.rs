@@ -402,7 +402,12 @@ const FLUENT_BIT: ChartFacts = ChartFacts {
 };
 
 /// jaegertracing/helm-charts `charts/jaeger` at tag `jaeger-3.4.1`: no CRDs and no
-/// cluster-scoped objects.
+/// cluster-scoped objects. With our values it renders the collector and query
+/// Deployments, their Services and ServiceAccounts, and the index cleaner's CronJob;
+/// its pods read the `elastic` user's password and the HTTP CA from the Secrets ECK
+/// writes for the `keiko-logs` cluster in the same namespace (`existingSecret`,
+/// `tls.secretName`), so the chart renders no Secret of its own (elasticsearch-secret.yaml
+/// only without `existingSecret`).
 const JAEGER: ChartFacts = ChartFacts {
     chart: Chart::Jaeger,
     version: "3.4.1",
@@ -410,17 +415,58 @@ const JAEGER: ChartFacts = ChartFacts {
     crds: &[],
     namespaced: &[
         kind(CORE, "ServiceAccount"),
-        kind(CORE, "Secret"),
         kind(CORE, "Service"),
         kind(APPS, "Deployment"),
-        kind(APPS, "DaemonSet"),
-        kind(BATCH, "Job"),
+        kind(BATCH, "CronJob"),
     ],
     cluster_scoped: &[],
     elsewhere: &[],
     fixed_names: &[],
-    needs_secrets: &[],
-    assumes: &[],
+    needs_secrets: &["keiko-logs-es-elastic-user", "keiko-logs-es-http-certs-public"],
+    assumes: &[
+        Assumption {
+            pointer: "/storage/type",
+            value: "\"elasticsearch\"",
+            is_default: false,
+            because: "the default `cassandra` points every pod at a host `cassandra` that does not exist",
+        },
+        Assumption {
+            pointer: "/provisionDataStore/cassandra",
+            value: "false",
+            is_default: false,
+            because: "the default provisions a Cassandra subchart",
+        },
+        Assumption {
+            pointer: "/allInOne/enabled",
+            value: "false",
+            is_default: true,
+            because: "beside the collector and query, all-in-one renders their Services a second time",
+        },
+        Assumption {
+            pointer: "/agent/enabled",
+            value: "false",
+            is_default: false,
+            because: "the default DaemonSet of agents is not needed with OTLP",
+        },
+        Assumption {
+            pointer: "/query/agentSidecar/enabled",
+            value: "false",
+            is_default: false,
+            because: "the default adds an agent container to the query pod",
+        },
+        Assumption {
+            pointer: "/collector/service/otlp/grpc/port",
+            value: "4317",
+            is_default: false,
+            because: "the collector Service publishes OTLP only when collector.service.otlp is set",
+        },
+        Assumption {
+            pointer: "/storage/elasticsearch/existingSecret",
+            value: "\"keiko-logs-es-elastic-user\"",
+            is_default: false,
+            because: "without it the chart renders a Secret with the default password `changeme`",
+        },
+    ],
 };
 
 /// elastic/cloud-on-k8s `deploy/eck-operator` at tag `v3.1.0`: CRDs in the

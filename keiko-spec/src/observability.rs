@@ -19,6 +19,9 @@ pub struct Observability {
     pub elastic_version: String,
     /// Days application logs are kept.
     pub log_retention_days: PerEnv<u32>,
+    /// Days traces are kept (Jaeger's daily span indices in the log store; older
+    /// indices are deleted nightly).
+    pub trace_retention_days: PerEnv<u32>,
     /// Elasticsearch nodes and their volume size.
     pub elasticsearch: PerEnv<LogStore>,
     /// Where alerts are delivered.

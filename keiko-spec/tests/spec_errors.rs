@@ -294,3 +294,15 @@ fn a_store_without_the_port_its_clients_use_is_refused() {
     let expected = "stateful.neo4j.ports: a neo4j store needs a port named `bolt`: its probes and clients use it";
     assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
 }
+
+#[test]
+fn jaeger_outside_the_log_store_namespace_is_refused() {
+    let text = edited(
+        "version: 3.4.1, namespace: keiko-observability, wave: 1 }",
+        "version: 3.4.1, namespace: observability, wave: 1 }",
+    );
+    let lines = messages(&errors_of(&text));
+    let expected =
+        "addons.jaeger.namespace: Jaeger stores traces in the log store and must run in `keiko-observability`";
+    assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+}

@@ -19,6 +19,13 @@ use keiko_spec::addon::Chart;
 const ES_CLUSTER_LABEL: &str = "elasticsearch.k8s.elastic.co/cluster-name";
 /// The label ECK puts on Kibana's pods.
 const KIBANA_LABEL: &str = "kibana.k8s.elastic.co/name";
+/// The labels the jaeger chart (3.4.1) puts on its pods: `app.kubernetes.io/name` is the
+/// chart's name, `app.kubernetes.io/component` the part (collector-deploy.yaml,
+/// query-deploy.yaml, es-index-cleaner-cronjob.yaml).
+const JAEGER_NAME: (&str, &str) = ("app.kubernetes.io/name", "jaeger");
+/// The Jaeger parts and what each does: the collector receives OTLP from the gateway and
+/// writes Elasticsearch; query and the index cleaner only reach Elasticsearch.
+const JAEGER_PARTS: [&str; 3] = ["collector", "query", "es-index-cleaner"];
 
 fn selector(pairs: &[(&str, &str)]) -> LabelSelector {
     LabelSelector {
@@ -78,7 +85,8 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
     // Fluent Bit forwards every node's container logs to the agent over OTLP.
     senders.extend(platform.addons_of(Chart::FluentBit).map(|a| peer(&a.namespace, &[])));
     let prometheus = platform.monitoring_namespace().map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
-    let jaeger = platform.addon(Chart::Jaeger).map(|a| peer(&a.namespace, &[]));
+    let jaeger = platform.addon(Chart::Jaeger).map(|a| a.namespace.as_str());
+    let jaeger_part = |part: &str| jaeger.map(|j| peer(j, &[JAEGER_NAME, ("app.kubernetes.io/component", part)]));
     let rule_in = |from: Vec<NetworkPolicyPeer>, numbers: &[u16]| NetworkPolicyIngressRule {
         from: Some(from),
         ports: Some(ports(numbers)),
@@ -90,7 +98,9 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
     let mut es_readers = vec![gateway.clone(), kibana.clone()];
     es_readers.extend(operator.clone());
     es_readers.push(peer(ns, &[("app.kubernetes.io/name", "log-retention")]));
-    vec![
+    // Jaeger keeps its spans in the same Elasticsearch (its own daily indices).
+    es_readers.extend(jaeger.map(|j| peer(j, &[JAEGER_NAME])));
+    let mut policies = vec![
         policy(
             platform,
             AGENT,
@@ -106,10 +116,13 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
                 .into_iter()
                 .flatten()
                 .collect(),
-            [Some(rule_out(vec![es.clone()], &[9200])), jaeger.map(|j| rule_out(vec![j], &[OTLP_GRPC]))]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [
+                Some(rule_out(vec![es.clone()], &[9200])),
+                jaeger_part("collector").map(|j| rule_out(vec![j], &[OTLP_GRPC])),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         ),
         policy(
             platform,
@@ -130,7 +143,25 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
             "log-retention",
             selector(&[("app.kubernetes.io/name", "log-retention")]),
             Vec::new(),
-            vec![rule_out(vec![es], &[9200])],
+            vec![rule_out(vec![es.clone()], &[9200])],
         ),
-    ]
+    ];
+    // Jaeger's pods, when Jaeger runs beside Elasticsearch (validation keeps it there).
+    if jaeger == Some(ns) {
+        for part in JAEGER_PARTS {
+            let ingress = if part == "collector" {
+                vec![rule_in(vec![gateway.clone()], &[OTLP_GRPC, OTLP_HTTP])]
+            } else {
+                Vec::new()
+            };
+            policies.push(policy(
+                platform,
+                &format!("jaeger-{part}"),
+                selector(&[JAEGER_NAME, ("app.kubernetes.io/component", part)]),
+                ingress,
+                vec![rule_out(vec![es.clone()], &[9200])],
+            ));
+        }
+    }
+    policies
 }

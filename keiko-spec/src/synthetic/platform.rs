@@ -135,6 +135,7 @@ pub fn observability() -> Observability {
         trace_sampling_percent: PerEnv { dev: 100, staging: 50, production: 10 },
         elastic_version: "9.1.3".into(),
         log_retention_days: PerEnv { dev: 7, staging: 14, production: 30 },
+        trace_retention_days: PerEnv { dev: 3, staging: 7, production: 14 },
         elasticsearch: PerEnv { dev: store(1, "20Gi"), staging: store(3, "50Gi"), production: store(3, "200Gi") },
         alerting: Alerting {
             email_to: format!("oncall@{DOMAIN}"),
@@ -157,7 +158,7 @@ pub fn addons() -> BTreeMap<String, Addon> {
         ("istiod", "istiod", "1.30.3", "istio-system", -7),
         ("istio-cni", "cni", "1.30.3", "istio-system", -8),
         ("kube-prometheus-stack", "kube-prometheus-stack", "77.6.2", "monitoring", -9),
-        ("jaeger", "jaeger", "3.4.1", "observability", -4),
+        ("jaeger", "jaeger", "3.4.1", "keiko-observability", 1),
         ("eck-operator", "eck-operator", "3.1.0", "elastic-system", -8),
         ("fluent-bit", "fluent-bit", "0.53.0", "logging", -4),
         ("velero", "velero", "10.1.2", "velero", -2),

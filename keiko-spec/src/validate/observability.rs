@@ -33,6 +33,25 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
             "logs must be kept at least a day".into()
         });
     }
+    // Jaeger keeps its spans in the log store and reads its credentials and CA from the
+    // Secrets ECK writes there, so it runs in the same namespace.
+    for (name, addon) in raw.addons.iter().filter(|(_, a)| a.chart == "jaeger") {
+        checks.require(
+            addon.namespace == settings.namespace,
+            &SpecPath::root().key("addons").key(name).key("namespace"),
+            || {
+                format!(
+                    "Jaeger stores traces in the log store and must run in `{}` (observability.namespace), not `{}`",
+                    settings.namespace, addon.namespace
+                )
+            },
+        );
+    }
+    for (env, days) in settings.trace_retention_days.iter() {
+        checks.require(*days >= 1, &path.key("trace_retention_days").key(env.name()), || {
+            "traces must be kept at least a day".into()
+        });
+    }
     for (env, store) in settings.elasticsearch.iter() {
         let at = path.key("elasticsearch").key(env.name());
         checks.require(store.nodes >= 1, &at.key("nodes"), || "at least one node".into());

@@ -1,4 +1,4 @@
-//! Values of the observability add-ons: kube-prometheus-stack, Jaeger, ECK, Fluent Bit.
+//! Values of the observability add-ons: kube-prometheus-stack and ECK.
 
 use crate::argocd::values::{Placement, system_pool};
 use keiko_spec::Env;
@@ -144,36 +144,6 @@ pub fn kube_prometheus_stack(env: Env) -> KubePrometheusStack {
         kube_etcd: Enabled { enabled: false },
         kube_scheduler: Enabled { enabled: false },
         kube_proxy: Enabled { enabled: false },
-    }
-}
-
-/// `jaeger` chart values.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Jaeger {
-    provision_data_store: ProvisionDataStore,
-    all_in_one: AllInOne,
-}
-
-#[derive(Debug, Serialize)]
-struct ProvisionDataStore {
-    cassandra: bool,
-    elasticsearch: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct AllInOne {
-    enabled: bool,
-    #[serde(flatten)]
-    placement: Placement,
-}
-
-/// Jaeger receives traces from the OpenTelemetry collector over OTLP; it provisions
-/// no datastore of its own.
-pub fn jaeger() -> Jaeger {
-    Jaeger {
-        provision_data_store: ProvisionDataStore { cassandra: false, elasticsearch: false },
-        all_in_one: AllInOne { enabled: true, placement: system_pool() },
     }
 }
 
