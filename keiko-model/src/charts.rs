@@ -63,6 +63,24 @@ pub struct ChartFacts {
     pub needs_secrets: &'static [&'static str],
     /// The values of ours these facts rely on.
     pub assumes: &'static [Assumption],
+    /// Fields of its objects that a controller in the cluster rewrites after apply;
+    /// the Application leaves them to that controller (`ignoreDifferences`).
+    pub rewritten: &'static [Rewrite],
+}
+
+/// Fields of one rendered object that a controller rewrites after apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The object's API group (`admissionregistration.k8s.io`).
+    pub group: &'static str,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its name as rendered with our release name and namespace.
+    pub name: &'static str,
+    /// The fields, as jq paths (`.webhooks[]?.clientConfig.caBundle`).
+    pub fields: &'static [&'static str],
+    /// The controller that writes them, and where that is read.
+    pub by: &'static str,
 }
 
 /// The Secrets the Elastic operator makes for an `Elasticsearch` named `<name>`, by
@@ -118,6 +136,13 @@ const ARGO_CD: ChartFacts = ChartFacts {
     ],
     needs_secrets: &[],
     assumes: &[],
+    rewritten: &[Rewrite {
+        group: CORE,
+        kind: "Secret",
+        name: "argocd-secret",
+        fields: &[".data"],
+        by: "argocd-server adds server.secretkey and the admin password (argo-helm charts/argo-cd/templates/argocd-configs/argocd-secret.yaml renders no data)",
+    }],
 };
 
 /// argoproj/argo-helm `charts/argo-rollouts` at tag `argo-rollouts-2.40.4`: CRDs in
@@ -144,6 +169,7 @@ const ARGO_ROLLOUTS: ChartFacts = ChartFacts {
         is_default: true,
         because: "the Rollout CRDs come with the chart",
     }],
+    rewritten: &[],
 };
 
 /// cert-manager/cert-manager `deploy/charts/cert-manager` at tag `v1.21.1`: CRDs in
@@ -193,6 +219,22 @@ const CERT_MANAGER: ChartFacts = ChartFacts {
             value: "\"cert-manager\"",
             is_default: false,
             because: "otherwise the leader-election Roles and RoleBindings go to kube-system (cert-manager/cert-manager#6716)",
+        },
+    ],
+    rewritten: &[
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "cert-manager-webhook",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "cert-manager's cainjector, from the annotation cert-manager.io/inject-ca-from-secret (pkg/controller/cainjector/injectables.go)",
+        },
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "MutatingWebhookConfiguration",
+            name: "cert-manager-webhook",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "cert-manager's cainjector, from the annotation cert-manager.io/inject-ca-from-secret (pkg/controller/cainjector/injectables.go)",
         },
     ],
 };
@@ -256,6 +298,29 @@ const EXTERNAL_SECRETS: ChartFacts = ChartFacts {
         is_default: true,
         because: "the CRDs come with the chart",
     }],
+    rewritten: &[
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "secretstore-validate",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "the external-secrets cert-controller (pkg/controllers/webhookconfig/webhookconfig.go)",
+        },
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "externalsecret-validate",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "the external-secrets cert-controller (pkg/controllers/webhookconfig/webhookconfig.go)",
+        },
+        Rewrite {
+            group: CORE,
+            kind: "Secret",
+            name: "external-secrets-webhook",
+            fields: &[".data"],
+            by: "the external-secrets cert-controller writes the webhook's certificates (pkg/controllers/crds/crds_controller.go)",
+        },
+    ],
 };
 
 /// vmware-tanzu/helm-charts `charts/velero` at tag `velero-10.1.2`: CRDs in the
@@ -298,6 +363,7 @@ const VELERO: ChartFacts = ChartFacts {
         is_default: false,
         because: "the server and the node agent mount it, not optional (credentials.existingSecret)",
     }],
+    rewritten: &[],
 };
 
 /// prometheus-community/helm-charts `charts/kube-prometheus-stack` at tag
@@ -370,6 +436,22 @@ const KUBE_PROMETHEUS_STACK: ChartFacts = ChartFacts {
         },
         Assumption { pointer: "/kubeProxy/enabled", value: "false", is_default: false, because: KUBE_SYSTEM_SERVICE },
     ],
+    rewritten: &[
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "kube-prometheus-stack-admission",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "the admission-patch Job (kube-webhook-certgen patch, a post-install hook: every sync)",
+        },
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "MutatingWebhookConfiguration",
+            name: "kube-prometheus-stack-admission",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "the admission-patch Job (kube-webhook-certgen patch, a post-install hook: every sync)",
+        },
+    ],
 };
 
 /// Why an exporter of kube-prometheus-stack stays off.
@@ -399,6 +481,7 @@ const FLUENT_BIT: ChartFacts = ChartFacts {
     fixed_names: &[],
     needs_secrets: &[],
     assumes: &[],
+    rewritten: &[],
 };
 
 /// jaegertracing/helm-charts `charts/jaeger` at tag `jaeger-3.4.1`: no CRDs and no
@@ -467,6 +550,7 @@ const JAEGER: ChartFacts = ChartFacts {
             because: "without it the chart renders a Secret with the default password `changeme`",
         },
     ],
+    rewritten: &[],
 };
 
 /// elastic/cloud-on-k8s `deploy/eck-operator` at tag `v3.1.0`: CRDs in the
@@ -513,6 +597,22 @@ const ECK_OPERATOR: ChartFacts = ChartFacts {
         is_default: true,
         because: "the Elastic CRDs come with the chart",
     }],
+    rewritten: &[
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "eck-operator.elastic-system.k8s.elastic.co",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "the Elastic operator with manageCerts (pkg/controller/webhook/admission_registration.go)",
+        },
+        Rewrite {
+            group: CORE,
+            kind: "Secret",
+            name: "eck-operator-webhook-cert",
+            fields: &[".data"],
+            by: "the Elastic operator writes the webhook's certificate (pkg/controller/webhook/reconcile.go)",
+        },
+    ],
 };
 
 /// FairwindsOps/charts `stable/vpa` at commit 9a430e91 (the commit that set version
@@ -541,6 +641,13 @@ const VPA: ChartFacts = ChartFacts {
         },
         Assumption { pointer: "/updater/enabled", value: "false", is_default: false, because: "recommendations only" },
     ],
+    rewritten: &[Rewrite {
+        group: WEBHOOKS,
+        kind: "MutatingWebhookConfiguration",
+        name: "vpa-webhook-config",
+        fields: &[".webhooks[]?.clientConfig.caBundle"],
+        by: "the certgen patch Job (stable/vpa/templates/webhooks/jobs/certgen-patch.yaml)",
+    }],
 };
 
 /// istio/istio `manifests/charts/base` at tag `1.30.3`: the Istio CRDs in
@@ -575,7 +682,19 @@ const ISTIO_BASE: ChartFacts = ChartFacts {
         "ServiceAccount/istio-reader-service-account",
     ],
     needs_secrets: &[],
-    assumes: &[],
+    assumes: &[Assumption {
+        pointer: "/base/validationFailurePolicy",
+        value: "\"Fail\"",
+        is_default: false,
+        because: "rendered as istiod leaves the validating webhook, so self-heal and istiod agree",
+    }],
+    rewritten: &[Rewrite {
+        group: WEBHOOKS,
+        kind: "ValidatingWebhookConfiguration",
+        name: "istiod-default-validator",
+        fields: &[".webhooks[]?.failurePolicy", ".webhooks[]?.clientConfig.caBundle"],
+        by: "istiod's validation controller: its CA as caBundle, and failurePolicy Fail once validation answers (pkg/webhooks/validation/controller/controller.go)",
+    }],
 };
 
 /// istio/istio `manifests/charts/istio-control/istio-discovery` (chart `istiod`) at tag
@@ -604,7 +723,36 @@ const ISTIOD: ChartFacts = ChartFacts {
     elsewhere: &[],
     fixed_names: &["MutatingWebhookConfiguration/istio-sidecar-injector"],
     needs_secrets: &[],
-    assumes: &[],
+    assumes: &[
+        Assumption {
+            pointer: "/base/validationFailurePolicy",
+            value: "\"Fail\"",
+            is_default: false,
+            because: "rendered as istiod leaves the validating webhook, so self-heal and istiod agree",
+        },
+        Assumption {
+            pointer: "/cni/enabled",
+            value: "true",
+            is_default: false,
+            because: "without it injection adds the privileged istio-init container, which restricted namespaces refuse",
+        },
+    ],
+    rewritten: &[
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "ValidatingWebhookConfiguration",
+            name: "istio-validator-istio-system",
+            fields: &[".webhooks[]?.failurePolicy", ".webhooks[]?.clientConfig.caBundle"],
+            by: "istiod's validation controller: its CA as caBundle, and failurePolicy Fail once validation answers (pkg/webhooks/validation/controller/controller.go)",
+        },
+        Rewrite {
+            group: WEBHOOKS,
+            kind: "MutatingWebhookConfiguration",
+            name: "istio-sidecar-injector",
+            fields: &[".webhooks[]?.clientConfig.caBundle"],
+            by: "istiod's webhook certificate patcher (pkg/webhooks/webhookpatch.go)",
+        },
+    ],
 };
 
 /// istio/istio `manifests/charts/istio-cni` (chart `cni`) at tag `1.30.3`: no CRDs;
@@ -620,6 +768,7 @@ const ISTIO_CNI: ChartFacts = ChartFacts {
     fixed_names: &["DaemonSet/istio-cni-node"],
     needs_secrets: &[],
     assumes: &[],
+    rewritten: &[],
 };
 
 /// Every chart's facts.

@@ -54,7 +54,25 @@ pub fn addon(platform: &Platform, env: Env, name: &str, addon: &Addon) -> Result
         helm: Some(ApplicationSourceHelm { release_name: release_name(name, addon).to_owned(), values_object: values }),
         ..Default::default()
     };
-    Ok(application(platform, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, Vec::new()))
+    let ignore = addon.role().map(|chart| rewritten_fields(&keiko_model::charts::facts(chart))).unwrap_or_default();
+    Ok(application(platform, env, name, project::PLATFORM, addon.wave, source, &addon.namespace, ignore))
+}
+
+/// The fields of a chart's objects that a controller in the cluster rewrites after every
+/// apply ([`keiko_model::charts::ChartFacts::rewritten`]): left to that controller, so
+/// self-heal does not fight it and the Application settles in Synced.
+fn rewritten_fields(facts: &keiko_model::charts::ChartFacts) -> Vec<ResourceIgnoreDifferences> {
+    facts
+        .rewritten
+        .iter()
+        .map(|r| ResourceIgnoreDifferences {
+            group: r.group.to_owned(),
+            kind: r.kind.to_owned(),
+            name: Some(r.name.to_owned()),
+            json_pointers: Vec::new(),
+            jq_path_expressions: r.fields.iter().map(|f| (*f).to_owned()).collect(),
+        })
+        .collect()
 }
 
 /// The Helm release of an add-on: its name, but Argo CD's own, which adopts the release
@@ -148,7 +166,9 @@ fn controller_owned_fields() -> Vec<ResourceIgnoreDifferences> {
     let ignore = |group: &str, kind: &str, pointer: &str| ResourceIgnoreDifferences {
         group: group.to_owned(),
         kind: kind.to_owned(),
+        name: None,
         json_pointers: vec![pointer.to_owned()],
+        jq_path_expressions: Vec::new(),
     };
     vec![
         ignore("apps", "Deployment", "/spec/replicas"),

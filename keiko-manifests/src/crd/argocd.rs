@@ -129,8 +129,16 @@ pub struct ResourceIgnoreDifferences {
     pub group: String,
     /// Kind of the objects.
     pub kind: String,
+    /// The object's name, when only one object of the kind is meant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// RFC 6901 pointers to the ignored fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub json_pointers: Vec<String>,
+    /// jq paths to the ignored fields (`.webhooks[]?.clientConfig.caBundle`), for fields
+    /// in lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jq_path_expressions: Vec<String>,
 }
 
 /// The spec of an AppProject: the boundary of what its applications may do.
