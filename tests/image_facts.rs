@@ -71,7 +71,7 @@ fn pod_problems(at: &str, spec: &Value, claims: &[String], own: &dyn Fn(&str) ->
         let user = container.pointer("/securityContext/runAsUser").and_then(Value::as_i64).or(pod_user);
         match facts.user {
             User::Uid(uid) if user != Some(uid) => {
-                problems.push(format!("{here}: runs as {user:?}, but the image's files belong to uid {uid}"));
+                problems.push(format!("{here}: runs as {user:?}, but the image needs uid {uid}"));
             }
             User::AnyNonRoot if user.is_none_or(|u| u == 0) => {
                 problems.push(format!("{here}: runs as {user:?}; give it a non-root uid"));
@@ -196,7 +196,7 @@ fn a_wrong_user_and_a_moved_tag_are_caught() {
     value["spec"]["template"]["spec"]["securityContext"]["runAsUser"] = Value::from(10001);
     value["spec"]["template"]["spec"]["containers"][0]["image"] = Value::from("clickhouse/clickhouse-server:25.9");
     let problems = store_problems(&value);
-    assert!(problems.iter().any(|p| p.contains("the image's files belong to uid 101")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.contains("the image needs uid 101")), "{problems:#?}");
     assert!(problems.iter().any(|p| p.contains("read them again at 25.9")), "{problems:#?}");
 }
 

@@ -154,12 +154,15 @@ pub const OTEL_COLLECTOR: ImageFacts = ImageFacts {
     source: "https://github.com/open-telemetry/opentelemetry-collector-releases/blob/v0.135.0/distributions/otelcol-contrib/Dockerfile",
 };
 
-/// `postgres:17.6-alpine3.22`, run only with our own `command` (pg_dump, psql), never
-/// its server entrypoint.
-pub const POSTGRES_CLIENT: ImageFacts = ImageFacts {
+/// `postgres:17.6-alpine3.22`, run only with our own `command` (pg_dump, psql, and the
+/// drill's initdb and pg_ctl), never its server entrypoint. initdb and the server look
+/// the effective uid up in /etc/passwd and stop without it ("could not look up
+/// effective user ID"), so the container runs as the image's `postgres` user
+/// (`adduser -u 70 -S -D -G postgres` in the Dockerfile).
+pub const POSTGRES: ImageFacts = ImageFacts {
     repository: "postgres",
     tag: "17.6-alpine3.22",
-    user: User::AnyNonRoot,
+    user: User::Uid(70),
     writes: &[],
     source: "https://github.com/docker-library/postgres/blob/master/17/alpine3.22/Dockerfile",
 };
@@ -184,7 +187,7 @@ pub const CURL: ImageFacts = ImageFacts {
 };
 
 /// Every upstream image whose facts are known.
-pub const ALL: [ImageFacts; 7] = [CLICKHOUSE, NEO4J, FLUENT_BIT, OTEL_COLLECTOR, POSTGRES_CLIENT, AWS_CLI, CURL];
+pub const ALL: [ImageFacts; 7] = [CLICKHOUSE, NEO4J, FLUENT_BIT, OTEL_COLLECTOR, POSTGRES, AWS_CLI, CURL];
 
 /// The facts of `image` (`repository:tag`), by repository.
 pub fn facts(image: &str) -> Option<&'static ImageFacts> {

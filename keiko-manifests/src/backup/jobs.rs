@@ -35,10 +35,22 @@ pub fn step(name: &str, image: &str, script: String, mounts: Vec<VolumeMount>) -
             limits: Some(amounts("1", "1Gi")),
             ..Default::default()
         }),
-        security_context: Some(security::container_security()),
+        security_context: Some(step_security(image)),
         volume_mounts: Some(volume_mounts),
         ..Default::default()
     }
+}
+
+/// The hardened container context, as the image's user when the image needs its own
+/// (keiko_model::images: PostgreSQL's tools need the `postgres` user to exist); the
+/// pod's fsGroup stays a supplemental group, so mounted Secrets remain readable.
+fn step_security(image: &str) -> k8s_openapi::api::core::v1::SecurityContext {
+    let mut context = security::container_security();
+    if let Some(keiko_model::images::User::Uid(uid)) = keiko_model::images::facts(image).map(|f| f.user) {
+        context.run_as_user = Some(uid);
+        context.run_as_group = Some(uid);
+    }
+    context
 }
 
 /// What a backup CronJob runs.

@@ -65,7 +65,9 @@ pub fn verify_restore(databases: &[String]) -> String {
     let mut steps = vec![
         "set -eu".to_owned(),
         // The data directory holds every restored database: on the work volume sized for
-        // the dumps, not the small /tmp, which keeps only the server's socket.
+        // the dumps, not the small /tmp, which keeps only the server's socket. This step
+        // runs as the image's postgres user, so it writes only to the work volume's
+        // top (an emptyDir anyone may write), not into the directories the fetch made.
         format!("initdb -D {WORK_DIR}/pgdata --auth=trust --username=drill > /dev/null"),
         format!("pg_ctl -D {WORK_DIR}/pgdata -o '-k /tmp -c listen_addresses=' -w start > /dev/null"),
     ];
@@ -75,9 +77,9 @@ pub fn verify_restore(databases: &[String]) -> String {
         steps.push(format!(
             "pg_restore -h /tmp -U drill --no-owner --no-privileges --dbname={database} {database}.dump"
         ));
-        steps.push(format!("psql -h /tmp -U drill -d {database} -At -c \"{counts}\" | psql -h /tmp -U drill -d {database} -At > restored.counts"));
+        steps.push(format!("psql -h /tmp -U drill -d {database} -At -c \"{counts}\" | psql -h /tmp -U drill -d {database} -At > {WORK_DIR}/{database}.restored.counts"));
         steps.push(format!(
-            "diff {database}.counts restored.counts && echo '{database}: checksum and row counts match'"
+            "diff {database}.counts {WORK_DIR}/{database}.restored.counts && echo '{database}: checksum and row counts match'"
         ));
     }
     steps.join("\n")
