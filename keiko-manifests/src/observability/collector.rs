@@ -47,6 +47,11 @@ fn otlp_receivers() -> Receivers {
     Receivers { otlp: Otlp { protocols: OtlpProtocols { grpc: listen(OTLP_GRPC), http: listen(OTLP_HTTP) } } }
 }
 
+/// The health endpoint on every interface, at the port the probes use.
+fn health_check() -> Extensions {
+    Extensions { health_check: listen(HEALTH) }
+}
+
 fn pipeline(processors: &[&str], exporters: &[&str]) -> Pipeline {
     Pipeline {
         receivers: vec!["otlp".to_owned()],
@@ -69,7 +74,7 @@ pub fn agent_config(platform: &Platform) -> Config {
                 resolver: Resolver {
                     dns: DnsResolver {
                         hostname: format!("{GATEWAY}-headless.{ns}.svc.cluster.local"),
-                        port: OTLP_GRPC,
+                        port: OTLP_GRPC.to_string(),
                     },
                 },
             }),
@@ -78,7 +83,9 @@ pub fn agent_config(platform: &Platform) -> Config {
             prometheus: None,
             elasticsearch: None,
         },
+        extensions: health_check(),
         service: ServiceSection {
+            extensions: vec!["health_check".to_owned()],
             pipelines: BTreeMap::from([
                 ("traces".to_owned(), pipeline(&["memory_limiter", "batch"], &["loadbalancing"])),
                 ("metrics".to_owned(), pipeline(&["memory_limiter", "batch"], &["otlp/gateway"])),
@@ -135,14 +142,16 @@ pub fn gateway_config(platform: &Platform, env: Env) -> Config {
                 endpoints: vec![elasticsearch_url(platform)],
                 logs_index: format!("logs-keiko-{env}"),
                 // The `file` config provider reads the password when the collector starts.
-                auth: ElasticsearchAuth {
+                authentication: ElasticsearchAuth {
                     user: ELASTIC_USER.to_owned(),
                     password: format!("${{file:{ELASTIC_USER_DIR}/{ELASTIC_USER}}}"),
                 },
                 tls: Tls { insecure: false, ca_file: Some(format!("{ELASTIC_CA_DIR}/ca.crt")) },
             }),
         },
+        extensions: health_check(),
         service: ServiceSection {
+            extensions: vec!["health_check".to_owned()],
             pipelines: BTreeMap::from([
                 ("traces".to_owned(), pipeline(&["memory_limiter", "tail_sampling", "batch"], &["otlp/jaeger"])),
                 ("metrics".to_owned(), pipeline(&["memory_limiter", "batch"], &["prometheus"])),

@@ -15,8 +15,19 @@ pub struct Config {
     pub processors: Processors,
     /// Where it goes.
     pub exporters: Exporters,
+    /// What runs beside the pipelines.
+    pub extensions: Extensions,
     /// Which receivers, processors and exporters form each signal's pipeline.
     pub service: ServiceSection,
+}
+
+/// Extensions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extensions {
+    /// The HTTP health endpoint the kubelet probes (healthcheckextension, v0.135.0:
+    /// `endpoint` defaults to `localhost:13133`, which a probe from the node cannot reach).
+    pub health_check: Listen,
 }
 
 /// Receivers.
@@ -227,8 +238,9 @@ pub struct Resolver {
 pub struct DnsResolver {
     /// The headless Service's name.
     pub hostname: String,
-    /// The backends' port.
-    pub port: u16,
+    /// The backends' port. A string: loadbalancingexporter v0.135.0 declares
+    /// `Port string` in `DNSResolver` (config.go), and the collector refuses a number.
+    pub port: String,
 }
 
 /// The Elasticsearch exporter.
@@ -239,8 +251,11 @@ pub struct Elasticsearch {
     pub endpoints: Vec<String>,
     /// The index (data stream) logs go to.
     pub logs_index: String,
-    /// Basic authentication, the password from the environment.
-    pub auth: ElasticsearchAuth,
+    /// Basic authentication. In this exporter `auth` names an authenticator extension;
+    /// `user` and `password` are its own top-level fields (elasticsearchexporter v0.135.0,
+    /// config.go: `AuthenticationSettings` squashed into `Config`).
+    #[serde(flatten)]
+    pub authentication: ElasticsearchAuth,
     /// TLS with ECK's CA.
     pub tls: Tls,
 }
@@ -251,7 +266,7 @@ pub struct Elasticsearch {
 pub struct ElasticsearchAuth {
     /// The user.
     pub user: String,
-    /// `${env:VAR}`, resolved by the collector at start.
+    /// `${file:PATH}`, resolved by the collector at start.
     pub password: String,
 }
 
@@ -259,6 +274,8 @@ pub struct ElasticsearchAuth {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSection {
+    /// The extensions that run.
+    pub extensions: Vec<String>,
     /// Pipelines by signal.
     pub pipelines: BTreeMap<String, Pipeline>,
 }
