@@ -90,6 +90,11 @@ pub struct Rewrite {
 pub const ECK_ELASTICSEARCH_SECRETS: [&str; 3] =
     ["-es-elastic-user", "-es-http-certs-public", "-es-http-certs-internal"];
 
+/// The Prometheus that kube-prometheus-stack 77.6.2 runs: `prometheus.prometheusSpec.image.tag`
+/// in its values.yaml (prometheus-community/helm-charts, tag kube-prometheus-stack-77.6.2).
+/// `.ci/promtool` builds the promtool of this version to judge our rules.
+pub const PROMETHEUS_VERSION: &str = "3.5.0";
+
 const CORE: &str = "";
 const APPS: &str = "apps";
 const BATCH: &str = "batch";
