@@ -19,6 +19,7 @@ type Triple = (String, String, u32);
 
 const PROMETHEUS: &str = "prometheus";
 const GATEWAY: &str = "gateway";
+const ISTIOD: &str = "istiod";
 
 /// The triples the spec itself implies, computed here without the builders' help.
 fn from_spec(spec: &Spec) -> BTreeSet<Triple> {
@@ -37,6 +38,12 @@ fn from_spec(spec: &Spec) -> BTreeSet<Triple> {
         if let Some(metrics) = service.ports.iter().find(|p| p.name == "metrics").filter(|_| scraped) {
             triples.insert((PROMETHEUS.to_owned(), format!("{ns}/{name}"), metrics.port));
         }
+    }
+    // istiod fetches the signing keys from the service `security.jwks` names.
+    if spec.addons().values().any(|a| a.chart == "istiod") {
+        let jwks = &spec.security().jwks;
+        let port = spec.services()[&jwks.service].ports.iter().find(|p| p.name == jwks.port).unwrap();
+        triples.insert((ISTIOD.to_owned(), format!("{ns}/{}", jwks.service), port.port));
     }
     for (name, store) in spec.stateful() {
         for port in &store.ports {
@@ -76,6 +83,9 @@ fn network_peer(platform: &Platform, peer: &Value) -> String {
     }
     if text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name") == "prometheus" {
         return PROMETHEUS.to_owned();
+    }
+    if text(peer, "/podSelector/matchLabels/app") == "istiod" {
+        return ISTIOD.to_owned();
     }
     format!("{namespace}/{}", text(peer, "/podSelector/matchLabels/app.kubernetes.io~1name"))
 }
@@ -149,7 +159,10 @@ fn from_authorization_policies(platform: &Platform, env: Env) -> BTreeSet<Triple
         }
         let destination = format!("{}/{target}", text(&policy, "/metadata/namespace"));
         for rule in policy["spec"]["rules"].as_array().into_iter().flatten() {
+            // Rules without a caller: Prometheus on a port, istiod on the keys' path only.
+            let on_paths = rule["to"].as_array().unwrap().iter().any(|t| t["operation"]["paths"].is_array());
             let sources: Vec<String> = match rule["from"].as_array() {
+                None if on_paths => vec![ISTIOD.to_owned()],
                 None => vec![PROMETHEUS.to_owned()],
                 Some(froms) => froms
                     .iter()
@@ -180,7 +193,8 @@ fn assert_layers_agree(platform: &Platform) {
     for env in Env::ALL {
         assert_eq!(from_network_policies(platform, env), expected, "{env}: NetworkPolicy ingress");
         assert_eq!(from_authorization_policies(platform, env), expected, "{env}: AuthorizationPolicies");
-        let callers: BTreeSet<Triple> = expected.iter().filter(|t| t.0 != PROMETHEUS).cloned().collect();
+        let callers: BTreeSet<Triple> =
+            expected.iter().filter(|t| t.0 != PROMETHEUS && t.0 != ISTIOD).cloned().collect();
         assert_eq!(egress_of_network_policies(platform, env), callers, "{env}: NetworkPolicy egress");
     }
 }

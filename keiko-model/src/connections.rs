@@ -17,6 +17,8 @@ pub enum Peer {
     Gateway,
     /// Prometheus, scraping metrics (outside the mesh).
     Prometheus,
+    /// istiod, fetching the JWT signing keys (outside the mesh, without a token).
+    ControlPlane,
 }
 
 /// A platform workload.
@@ -70,6 +72,13 @@ fn flows(spec: &Spec) -> Vec<Flow> {
             }
         }
         scrape(spec, &mut flows, services(name), &service.ports);
+    }
+    // istiod validates tokens with the keys it fetches from `security.jwks`.
+    let jwks = &spec.security().jwks;
+    let istiod = spec.addons().values().any(|a| a.role() == Some(Chart::Istiod));
+    let port = spec.services().get(&jwks.service).and_then(|s| s.ports.iter().find(|p| p.name == jwks.port));
+    if let Some(port) = port.filter(|_| istiod) {
+        flows.push(Flow { from: Peer::ControlPlane, to: services(&jwks.service), port: port.port, http: true });
     }
     for (name, store) in spec.stateful() {
         let target = Workload { namespace: store.namespace.clone(), name: name.clone() };

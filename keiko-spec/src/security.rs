@@ -15,6 +15,10 @@ pub struct Security {
     pub acme_email: String,
     /// The web application firewall on the gateway.
     pub waf: Waf,
+    /// Where istiod fetches the JWT signing keys: inside the cluster, so the fetch needs
+    /// neither a token, nor the public gateway, nor trust in the public certificate
+    /// (dev and staging use Let's Encrypt's staging CA, which istiod does not trust).
+    pub jwks: JwksSource,
     /// Policy checks that are knowingly not met, each with its reason. They are written
     /// onto the objects as checkov skip annotations (or into the generated workflows as
     /// skip comments) and listed in the policy report.
@@ -128,6 +132,18 @@ pub struct Jwt {
     pub issuer: String,
     /// Where the signing keys are published (HTTPS).
     pub jwks_uri: String,
+}
+
+/// The in-cluster endpoint that serves the JWT signing keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwksSource {
+    /// The service that publishes them (identity-service).
+    pub service: String,
+    /// The name of its HTTP port.
+    pub port: String,
+    /// The path, one of the service's `anonymous_paths` (istiod carries no token).
+    pub path: String,
 }
 
 /// The OVHcloud KMS whose Secret Manager (Vault KV v2 API) holds the environment's secrets.

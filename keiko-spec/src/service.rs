@@ -44,6 +44,12 @@ pub struct Service {
     /// Routes exposed to the internet through the public gateway.
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// Paths the service answers without a token (login, token, signing keys): every
+    /// caller the spec lets in may reach them anonymously, and on a service with routes
+    /// so may the internet; everything else needs a valid JWT. Istio path patterns: an
+    /// exact path, or a prefix ending in `*`.
+    #[serde(default)]
+    pub anonymous_paths: Vec<String>,
     /// Service level objectives; alerts burn against them.
     pub slo: Slo,
     /// How new versions replace old ones.

@@ -306,3 +306,19 @@ fn jaeger_outside_the_log_store_namespace_is_refused() {
         "addons.jaeger.namespace: Jaeger stores traces in the log store and must run in `keiko-observability`";
     assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
 }
+
+#[test]
+fn signing_keys_behind_a_token_are_refused() {
+    // istiod fetches the keys without a token, so their path must be anonymous.
+    let text = edited(
+        "    anonymous_paths: [/login, /token, /.well-known/jwks.json]\n",
+        "    anonymous_paths: [/login, /token*x]\n",
+    );
+    let lines = messages(&errors_of(&text));
+    for expected in [
+        "security.jwks.path: `/.well-known/jwks.json` must be one of identity-service's anonymous_paths",
+        "services.identity-service.anonymous_paths[1]: `/token*x` is not a path pattern",
+    ] {
+        assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
+    }
+}

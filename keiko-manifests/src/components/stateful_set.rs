@@ -108,8 +108,9 @@ pub fn objects(
             labels.clone(),
         ))?,
     ];
-    if let Some(metrics) = store.ports.iter().find(|p| p.name == keiko_spec::service::METRICS_PORT) {
-        objects.push(Object::new(&crate::k8s::mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
+    let plain = crate::k8s::mesh::outside_mesh_ports(&me, &flows);
+    if !plain.is_empty() {
+        objects.push(Object::new(&crate::k8s::mesh::plain_text_ports(&me, &plain, labels.clone()))?);
     }
     if let Some(config) = super::store_config::config_map(name, store, labels.clone())? {
         objects.push(Object::new(&config)?);

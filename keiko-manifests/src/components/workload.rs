@@ -9,7 +9,7 @@ use crate::output::RenderError;
 use keiko_model::Platform;
 use keiko_model::connections::{self, Workload};
 use keiko_spec::Env;
-use keiko_spec::service::{METRICS_PORT, RolloutStrategy, Service};
+use keiko_spec::service::{RolloutStrategy, Service};
 use std::collections::BTreeMap;
 
 /// The service's objects, in a fixed order.
@@ -86,8 +86,9 @@ fn security_objects(
         Object::new(&network_policy::workload(platform, &me, &flows, svc.database.is_some(), labels.clone()))?,
         Object::new(&mesh::authorization(platform, &me, &flows, labels.clone()))?,
     ];
-    if let Some(metrics) = svc.ports.iter().find(|p| p.name == METRICS_PORT) {
-        objects.push(Object::new(&mesh::metrics_in_plain_text(&me, metrics.port, labels.clone()))?);
+    let plain = mesh::outside_mesh_ports(&me, &flows);
+    if !plain.is_empty() {
+        objects.push(Object::new(&mesh::plain_text_ports(&me, &plain, labels.clone()))?);
     }
     for secret in [
         secrets::service_secrets(namespace, name, svc, labels.clone()),

@@ -198,9 +198,10 @@ pub fn gateway_jwt(platform: &Platform, env: Env) -> RequestAuthentication {
     }
 }
 
-/// Public routes need a valid JWT; only the HTTP listener (redirects and ACME
-/// challenges) is open without one.
-pub fn gateway_authorization(platform: &Platform) -> AuthorizationPolicy {
+/// Public routes need a valid JWT, but for the anonymous paths of the services they
+/// reach (login, token, signing keys), on those services' hosts; the HTTP listener
+/// (redirects and ACME challenges) is open without one.
+pub fn gateway_authorization(platform: &Platform, env: Env) -> AuthorizationPolicy {
     let gateway = &platform.security().gateway;
     let authenticated = Rule {
         from: vec![RuleFrom { source: Source { principals: Vec::new(), request_principals: vec!["*".to_owned()] } }],
@@ -210,6 +211,29 @@ pub fn gateway_authorization(platform: &Platform) -> AuthorizationPolicy {
         from: Vec::new(),
         to: vec![RuleTo { operation: Operation { ports: vec!["80".to_owned()], ..Default::default() } }],
     };
+    let domain = &platform.environments().get(env).domain;
+    let anonymous = platform.services().values().flat_map(|service| {
+        service.routes.iter().filter_map(move |route| {
+            let paths: Vec<String> = service
+                .anonymous_paths
+                .iter()
+                .filter(|p| p.starts_with(route.path.trim_end_matches('/')))
+                .cloned()
+                .collect();
+            (!paths.is_empty()).then(|| Rule {
+                from: Vec::new(),
+                to: vec![RuleTo {
+                    operation: Operation {
+                        ports: vec!["443".to_owned()],
+                        hosts: vec![format!("{}.{domain}", route.host)],
+                        paths,
+                    },
+                }],
+            })
+        })
+    });
+    let mut rules = vec![authenticated, redirects];
+    rules.extend(anonymous);
     AuthorizationPolicy {
         metadata: object_meta(
             &format!("{}-require-jwt", gateway.name),
@@ -220,7 +244,7 @@ pub fn gateway_authorization(platform: &Platform) -> AuthorizationPolicy {
             selector: None,
             target_refs: gateway_target(platform),
             action: Some("ALLOW".to_owned()),
-            rules: vec![authenticated, redirects],
+            rules,
         },
     }
 }
@@ -269,7 +293,7 @@ pub fn objects(platform: &Platform, env: Env) -> Result<Vec<super::Object>, crat
         objects.push(Object::new(&certificate)?);
     }
     objects.push(Object::new(&gateway_jwt(platform, env))?);
-    objects.push(Object::new(&gateway_authorization(platform))?);
+    objects.push(Object::new(&gateway_authorization(platform, env))?);
     objects.push(Object::new(&waf(platform, env))?);
     objects.push(Object::new(&super::network_policy::gateway_pods(platform, &flows))?);
     objects.push(Object::new(&super::network_policy::acme_solvers(platform))?);

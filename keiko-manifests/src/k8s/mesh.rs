@@ -50,20 +50,30 @@ pub fn strict_mtls(platform: &Platform, namespace: &str) -> PeerAuthentication {
     }
 }
 
-/// Plain text on the metrics port only, for Prometheus, which is outside the mesh.
-pub fn metrics_in_plain_text(
-    target: &Workload,
-    metrics_port: u32,
-    labels: BTreeMap<String, String>,
-) -> PeerAuthentication {
+/// Plain text on the ports callers outside the mesh use: the metrics port (Prometheus)
+/// and, on the service that publishes them, the signing keys' port (istiod). The
+/// AuthorizationPolicy still admits a caller without a mesh identity only to the metrics
+/// port and the keys' path.
+pub fn plain_text_ports(target: &Workload, ports: &[u32], labels: BTreeMap<String, String>) -> PeerAuthentication {
     PeerAuthentication {
         metadata: object_meta(&target.name, &target.namespace, labels),
         spec: PeerAuthenticationSpec {
             selector: Some(WorkloadSelector { match_labels: labels::selector(&target.name) }),
             mtls: mode("STRICT"),
-            port_level_mtls: BTreeMap::from([(metrics_port.to_string(), mode("PERMISSIVE"))]),
+            port_level_mtls: ports.iter().map(|p| (p.to_string(), mode("PERMISSIVE"))).collect(),
         },
     }
+}
+
+/// The ports of `target` that callers outside the mesh reach, from its flows.
+pub fn outside_mesh_ports(target: &Workload, flows: &[Flow]) -> Vec<u32> {
+    let mut ports: Vec<u32> = connections::into(flows, target)
+        .filter(|f| matches!(f.from, Peer::Prometheus | Peer::ControlPlane))
+        .map(|f| f.port)
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
 }
 
 fn mode(mode: &str) -> Mtls {
@@ -91,7 +101,7 @@ pub fn authorization(
     flows: &[Flow],
     labels: BTreeMap<String, String>,
 ) -> AuthorizationPolicy {
-    let rules = connections::into(flows, target).map(|flow| rule(platform, flow)).collect();
+    let rules = connections::into(flows, target).flat_map(|flow| rules(platform, target, flow)).collect();
     AuthorizationPolicy {
         metadata: object_meta(&target.name, &target.namespace, labels.clone()),
         spec: AuthorizationPolicySpec {
@@ -103,15 +113,38 @@ pub fn authorization(
     }
 }
 
-fn rule(platform: &Platform, flow: &Flow) -> Rule {
-    let to = vec![RuleTo { operation: Operation { ports: vec![flow.port.to_string()], ..Default::default() } }];
+/// The rules that admit `flow`: its caller by mesh identity with a token on HTTP, and
+/// without a token on the target's anonymous paths; Prometheus on the metrics port;
+/// istiod, without identity or token, only to the signing keys' path.
+fn rules(platform: &Platform, target: &Workload, flow: &Flow) -> Vec<Rule> {
+    let port = vec![flow.port.to_string()];
+    let to =
+        |paths: Vec<String>| vec![RuleTo { operation: Operation { ports: port.clone(), paths, ..Default::default() } }];
     let principals = match &flow.from {
         Peer::Workload(w) => vec![principal(&w.namespace, &w.name)],
         Peer::Gateway => vec![principal(&platform.security().gateway.namespace, &gateway_service_account(platform))],
-        Peer::Prometheus => return Rule { from: Vec::new(), to },
+        Peer::Prometheus => return vec![Rule { from: Vec::new(), to: to(Vec::new()) }],
+        Peer::ControlPlane => {
+            return vec![Rule { from: Vec::new(), to: to(vec![platform.security().jwks.path.clone()]) }];
+        }
     };
-    let request_principals = if flow.http { vec!["*".to_owned()] } else { Vec::new() };
-    Rule { from: vec![RuleFrom { source: Source { principals, request_principals } }], to }
+    if !flow.http {
+        return vec![Rule { from: vec![from(principals, Vec::new())], to: to(Vec::new()) }];
+    }
+    let mut rules = vec![Rule { from: vec![from(principals.clone(), vec!["*".to_owned()])], to: to(Vec::new()) }];
+    // Anonymous paths are HTTP paths: on the service's HTTP ports, not gRPC.
+    let service = platform.services().get(&target.name).filter(|_| target.namespace == platform.settings().namespace);
+    let on_http = |s: &&keiko_spec::service::Service| {
+        s.ports.iter().any(|p| p.port == flow.port && p.protocol == keiko_spec::service::Protocol::Http)
+    };
+    if let Some(service) = service.filter(on_http).filter(|s| !s.anonymous_paths.is_empty()) {
+        rules.push(Rule { from: vec![from(principals, Vec::new())], to: to(service.anonymous_paths.clone()) });
+    }
+    rules
+}
+
+fn from(principals: Vec<String>, request_principals: Vec<String>) -> RuleFrom {
+    RuleFrom { source: Source { principals, request_principals } }
 }
 
 /// Validates JWTs of the environment's issuer for every workload of `namespace` and
@@ -127,8 +160,21 @@ pub fn request_authentication(platform: &Platform, env: Env, namespace: &str) ->
     }
 }
 
-/// The environment's issuer as a JWT rule.
+/// The environment's issuer as a JWT rule, its keys fetched by istiod inside the cluster
+/// ([`jwks_uri`]).
 pub fn jwt_rule(platform: &Platform, env: Env) -> JwtRule {
     let jwt = &platform.environments().get(env).jwt;
-    JwtRule { issuer: jwt.issuer.clone(), jwks_uri: jwt.jwks_uri.clone(), forward_original_token: true }
+    JwtRule { issuer: jwt.issuer.clone(), jwks_uri: jwks_uri(platform), forward_original_token: true }
+}
+
+/// Where istiod fetches the signing keys: the publishing service's in-cluster address
+/// (`security.jwks`), plain HTTP on a port that accepts callers outside the mesh.
+pub fn jwks_uri(platform: &Platform) -> String {
+    let jwks = &platform.security().jwks;
+    let port = platform
+        .services()
+        .get(&jwks.service)
+        .and_then(|s| s.ports.iter().find(|p| p.name == jwks.port))
+        .map_or(0, |p| p.port);
+    format!("http://{}.{}.svc.cluster.local:{port}{}", jwks.service, platform.settings().namespace, jwks.path)
 }

@@ -97,6 +97,12 @@ fn peer_selector(platform: &Platform, peer: &Peer) -> NetworkPolicyPeer {
             platform.monitoring_namespace().unwrap_or_default().to_owned(),
             BTreeMap::from([("app.kubernetes.io/name".to_owned(), "prometheus".to_owned())]),
         ),
+        // The istiod chart labels its pods `app: istiod` (istio-discovery
+        // templates/deployment.yaml at 1.30.3).
+        Peer::ControlPlane => (
+            platform.addon(keiko_spec::addon::Chart::Istiod).map(|a| a.namespace.clone()).unwrap_or_default(),
+            BTreeMap::from([("app".to_owned(), "istiod".to_owned())]),
+        ),
     };
     pods_in(&namespace, pods)
 }

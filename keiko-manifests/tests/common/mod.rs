@@ -50,6 +50,10 @@ pub fn fleet(plan: &Plan) -> RawSpec {
     for store in raw.stateful.values_mut() {
         store.clients.clear();
     }
+    // Every service is a copy of identity-service, so the first one publishes the keys.
+    if let Some(first) = names.first() {
+        raw.security.jwks.service = (*first).clone();
+    }
     raw
 }
 

@@ -25,6 +25,9 @@ const WORDS: [&str; 12] = [
     "quiz",
 ];
 
+/// Where the synthetic fleet's signing keys are served, by service 0.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
 /// The most services one service calls.
 const MAX_CALLS: usize = 3;
 /// How far down the list a callee may be, so calls stay local as fleets grow.
@@ -85,6 +88,8 @@ fn service(index: usize, names: &[String]) -> Service {
             .then(|| Database { name: name.replace('-', "_"), pool_size: 5 + (index % 10) as u32 }),
         calls: calls(index, names),
         routes: routes(index, name),
+        // The gateway service issues the synthetic fleet's tokens (security.jwks).
+        anonymous_paths: if gateway { vec!["/login".into(), JWKS_PATH.into()] } else { Vec::new() },
         slo: Slo {
             availability_percent: if gateway { 99.95 } else { 99.9 },
             latency_p95_ms: 100 + (index % 3) as u32 * 50,

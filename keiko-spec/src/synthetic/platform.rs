@@ -8,7 +8,8 @@ use crate::env::{Env, PerEnv};
 use crate::observability::{Alerting, LogStore, Observability};
 use crate::platform::{Environment, NodePool, NodePools, Platform, Postgres, SyncMode};
 use crate::security::{
-    Exemption, Framework, Gateway, Jwt, PodSecurityException, PodSecurityLevel, SecretManager, Security, Waf, WafMode,
+    Exemption, Framework, Gateway, JwksSource, Jwt, PodSecurityException, PodSecurityLevel, SecretManager, Security,
+    Waf, WafMode,
 };
 use std::collections::BTreeMap;
 
@@ -108,6 +109,7 @@ pub fn security() -> Security {
             image: format!("oci://registry.{DOMAIN}/corazawaf/coraza-proxy-wasm:0.6.0"),
             mode: PerEnv { dev: WafMode::DetectOnly, staging: WafMode::Block, production: WafMode::Block },
         },
+        jwks: JwksSource { service: super::service_name(0), port: "http".into(), path: super::JWKS_PATH.into() },
         exemptions: vec![
             exemption("CKV_K8S_15", &["Deployment", "StatefulSet"], "images are pinned to immutable tags"),
             exemption("CKV_K8S_43", &["Deployment", "StatefulSet"], "outside dev images are pinned by commit SHA"),

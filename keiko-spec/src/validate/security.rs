@@ -38,6 +38,36 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
     }
     environments(raw, checks);
     grants(raw, checks);
+    anonymous(raw, checks);
+}
+
+/// Anonymous paths are Istio path patterns, and the signing keys are one of them on a
+/// real HTTP port of the service that publishes them.
+fn anonymous(raw: &RawSpec, checks: &mut Checks) {
+    for (name, service) in &raw.services {
+        for (index, pattern) in service.anonymous_paths.iter().enumerate() {
+            let at = SpecPath::root().key("services").key(name).key("anonymous_paths").index(index);
+            let star = pattern.find('*');
+            let valid = pattern.starts_with('/') && star.is_none_or(|i| i == pattern.len() - 1);
+            checks.require(valid, &at, || {
+                format!("`{pattern}` is not a path pattern: start with `/`, and use `*` only at the end for a prefix")
+            });
+        }
+    }
+    let jwks = &raw.security.jwks;
+    let at = SpecPath::root().key("security").key("jwks");
+    let Some(service) = raw.services.get(&jwks.service) else {
+        checks.require(false, &at.key("service"), || format!("`{}` is not a service", jwks.service));
+        return;
+    };
+    let http = service.ports.iter().any(|p| p.name == jwks.port && p.protocol == crate::service::Protocol::Http);
+    checks.require(http, &at.key("port"), || format!("`{}` is not an HTTP port of {}", jwks.port, jwks.service));
+    checks.require(service.anonymous_paths.contains(&jwks.path), &at.key("path"), || {
+        format!(
+            "`{}` must be one of {}'s anonymous_paths: istiod fetches the signing keys without a token",
+            jwks.path, jwks.service
+        )
+    });
 }
 
 /// A check ID belongs to one checkov framework, and `kinds` names what that framework scans.
