@@ -148,3 +148,47 @@ fn promtool_is_the_prometheus_the_platform_runs() {
     let expected = format!("version {}", keiko_model::charts::PROMETHEUS_VERSION);
     assert!(text.contains(&expected), "promtool says `{text}`, the platform runs Prometheus {expected}");
 }
+
+#[test]
+fn traces_that_stop_arriving_page_only_while_requests_flow() {
+    if !available() {
+        return common::skipped_without(PROMTOOL);
+    }
+    let platform = keiko();
+    let dir = tempfile::tempdir().unwrap();
+    let (name, rules) =
+        rule_files(&platform, Env::Production).into_iter().find(|(n, _)| n == "keiko-platform").unwrap();
+    let file = write(dir.path(), &name, &rules);
+    let rule =
+        rules["groups"][0]["rules"].as_array().unwrap().iter().find(|r| r["alert"] == "TracesNotArriving").unwrap();
+    let spans = "jaeger_collector_spans_received_total{debug=\"false\",format=\"proto\",svc=\"other-services\",transport=\"grpc\"}";
+    let case = |requests: &str, received: Option<&str>, fires: bool| {
+        let mut series = vec![json!({"series": series("api-gateway", "200"), "values": requests})];
+        if let Some(received) = received {
+            series.push(json!({"series": spans, "values": received}));
+        }
+        let expected = if fires {
+            json!([{"exp_labels": rule["labels"], "exp_annotations": rule["annotations"]}])
+        } else {
+            json!([])
+        };
+        json!({
+            "rule_files": [file],
+            "evaluation_interval": "1m",
+            "tests": [{
+                "interval": "1m",
+                "input_series": series,
+                "alert_rule_test": [{"eval_time": "60m", "alertname": "TracesNotArriving", "exp_alerts": expected}],
+            }],
+        })
+    };
+    for (label, test) in [
+        ("requests and no spans at all", case("0+60x70", None, true)),
+        ("requests, and the span count stopped", case("0+60x70", Some("0+0x70"), true)),
+        ("requests and spans", case("0+60x70", Some("0+30x70"), false)),
+        ("no requests, no spans", case("0+0x70", None, false)),
+    ] {
+        let path = write(dir.path(), &format!("traces-{}", label.replace([' ', ','], "-")), &test);
+        run(&["test", "rules", &path], dir.path()).unwrap_or_else(|e| panic!("{label}:\n{e}"));
+    }
+}

@@ -70,8 +70,10 @@ fn provided(platform: &Platform, env: Env, objects: &[Object], metric: &str, exp
     };
     if metric.starts_with("http_server_request_duration_seconds") {
         // The service's SDK serves it on the metrics port, which its ServiceMonitor scrapes.
+        // A rule over one service names it; a rule over the namespace needs any service.
+        let any_service = !expr.contains("service=\"");
         return platform.services().iter().any(|(name, svc)| {
-            expr.contains(&format!("service=\"{name}\""))
+            (any_service || expr.contains(&format!("service=\"{name}\"")))
                 && svc.ports.iter().any(|p| p.name == "metrics" && exports_prometheus(objects, name, p.port).is_ok())
                 && svc.ports.iter().any(|p| {
                     p.name == "metrics" && scrape_path(objects, &platform.settings().namespace, name, p.port).is_ok()
@@ -83,6 +85,9 @@ fn provided(platform: &Platform, env: Env, objects: &[Object], metric: &str, exp
     }
     if metric.starts_with("certmanager_") {
         return values("cert-manager")["prometheus"]["servicemonitor"]["enabled"] == true;
+    }
+    if metric.starts_with("jaeger_collector_") {
+        return values("jaeger")["collector"]["serviceMonitor"]["enabled"] == true;
     }
     if metric.starts_with("argocd_") {
         return values("argo-cd")["controller"]["metrics"]["serviceMonitor"]["enabled"] == true;
@@ -255,5 +260,29 @@ fn every_database_is_backed_up_at_least_every_six_hours_in_every_environment() {
             velero.iter().any(|s| s.value["spec"]["template"]["includedNamespaces"][0] == "*"),
             "{env}: cluster resources, argocd included"
         );
+    }
+}
+
+#[test]
+fn every_alert_links_a_runbook_heading_that_exists() {
+    let platform = platform();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for env in Env::ALL {
+        for object in objects(&platform, env).iter().filter(|o| o.kind == "PrometheusRule") {
+            for group in object.value["spec"]["groups"].as_array().unwrap() {
+                for rule in group["rules"].as_array().unwrap() {
+                    let alert = rule["alert"].as_str().unwrap_or_default();
+                    let link = rule["annotations"]["runbook"].as_str().unwrap_or_else(|| panic!("{alert}: no runbook"));
+                    let (file, anchor) =
+                        link.split_once('#').unwrap_or_else(|| panic!("{alert}: {link} names no heading"));
+                    let text =
+                        std::fs::read_to_string(root.join(file)).unwrap_or_else(|_| panic!("{alert}: no {file}"));
+                    assert!(
+                        text.lines().any(|l| l.trim_start_matches('#').trim() == anchor && l.starts_with('#')),
+                        "{alert}: {file} has no heading `{anchor}`"
+                    );
+                }
+            }
+        }
     }
 }

@@ -2,11 +2,13 @@
 //! certificates, backups, GitOps sync, DR drills), each from a metric a generated scrape
 //! target provides.
 
+use super::slo::REQUEST_DURATION;
 use super::slo::annotations;
 use crate::crd::prometheus::{PrometheusRule, PrometheusRuleSpec, Rule, RuleGroup};
 use crate::k8s::labels;
 use crate::k8s::meta::object_meta;
 use keiko_model::Platform;
+use keiko_spec::addon::Chart;
 use std::collections::BTreeMap;
 
 /// The longest time without a successful database backup before alerting: the 6-hour
@@ -18,7 +20,7 @@ struct Alert(&'static str, String, &'static str, &'static str, &'static str, &'s
 
 fn alerts(platform: &Platform) -> Vec<Alert> {
     let ns = &platform.settings().namespace;
-    vec![
+    let mut alerts = vec![
         Alert(
             "PodCrashLooping",
             format!("increase(kube_pod_container_status_restarts_total{{namespace=~\"{ns}|keiko-.*\"}}[15m]) > 3"),
@@ -94,7 +96,24 @@ fn alerts(platform: &Platform) -> Vec<Alert> {
             "The monthly disaster-recovery drill failed",
             "dr-drill-failed",
         ),
-    ]
+    ];
+    if platform.addon(Chart::Jaeger).is_some() {
+        // Spans stop arriving while the services serve requests: the tracing pipeline
+        // (agent, gateway, Jaeger collector, Elasticsearch) is broken somewhere. Quiet
+        // hours without requests do not fire it. Jaeger 1.53's collector counts
+        // `jaeger_collector_spans_received_total` (cmd/collector/app/metrics.go).
+        alerts.push(Alert(
+            "TracesNotArriving",
+            format!(
+                "sum(rate({REQUEST_DURATION}_count{{namespace=\"{ns}\"}}[10m])) > 0 and on() (sum(rate(jaeger_collector_spans_received_total[10m])) or on() vector(0)) == 0"
+            ),
+            "15m",
+            "warning",
+            "The services serve requests but no spans reach Jaeger",
+            "traces-not-arriving",
+        ));
+    }
+    alerts
 }
 
 /// The platform's PrometheusRule, in the monitoring namespace, routed to the platform team.

@@ -26,6 +26,8 @@ const JAEGER_NAME: (&str, &str) = ("app.kubernetes.io/name", "jaeger");
 /// The Jaeger parts and what each does: the collector receives OTLP from the gateway and
 /// writes Elasticsearch; query and the index cleaner only reach Elasticsearch.
 const JAEGER_PARTS: [&str; 3] = ["collector", "query", "es-index-cleaner"];
+/// The Jaeger collector's admin port: health and metrics (collector-deploy.yaml).
+const JAEGER_ADMIN: u16 = 14269;
 
 fn selector(pairs: &[(&str, &str)]) -> LabelSelector {
     LabelSelector {
@@ -112,10 +114,13 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
             platform,
             GATEWAY,
             selector(&[("app.kubernetes.io/name", GATEWAY)]),
-            [Some(rule_in(vec![agent], &[OTLP_GRPC, OTLP_HTTP])), prometheus.map(|p| rule_in(vec![p], &[METRICS]))]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [
+                Some(rule_in(vec![agent], &[OTLP_GRPC, OTLP_HTTP])),
+                prometheus.clone().map(|p| rule_in(vec![p], &[METRICS])),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             [
                 Some(rule_out(vec![es.clone()], &[9200])),
                 jaeger_part("collector").map(|j| rule_out(vec![j], &[OTLP_GRPC])),
@@ -150,7 +155,10 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
     if jaeger == Some(ns) {
         for part in JAEGER_PARTS {
             let ingress = if part == "collector" {
-                vec![rule_in(vec![gateway.clone()], &[OTLP_GRPC, OTLP_HTTP])]
+                // OTLP from the gateway; Prometheus on the admin port, where the chart's
+                // ServiceMonitor scrapes the span counts.
+                let scrape = prometheus.clone().map(|p| rule_in(vec![p], &[JAEGER_ADMIN]));
+                [Some(rule_in(vec![gateway.clone()], &[OTLP_GRPC, OTLP_HTTP])), scrape].into_iter().flatten().collect()
             } else {
                 Vec::new()
             };

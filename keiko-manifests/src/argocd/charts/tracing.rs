@@ -100,6 +100,9 @@ struct Pod {
 struct Collector {
     enabled: bool,
     replica_count: u32,
+    /// Prometheus scrapes the collector's admin port (the chart's ServiceMonitor), which
+    /// counts the spans received: the alert on traces that stop arriving reads it.
+    service_monitor: Enabled,
     service: CollectorService,
     #[serde(flatten)]
     pod: Pod,
@@ -186,6 +189,7 @@ pub fn jaeger(platform: &Platform, env: Env) -> Jaeger {
         collector: Collector {
             enabled: true,
             replica_count: super::super::values::controller_replicas(env),
+            service_monitor: Enabled { enabled: platform.monitoring_namespace().is_some() },
             service: CollectorService {
                 otlp: Otlp {
                     grpc: NamedPort { name: "otlp-grpc", port: OTLP_GRPC },
