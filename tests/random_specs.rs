@@ -153,7 +153,11 @@ fn fleet(plan: &Plan) -> RawSpec {
         } else {
             Vec::new()
         };
-        service.database = tweak.database.map(|pool_size| Database { name: name.replace('-', "_"), pool_size });
+        service.database = tweak.database.map(|pool_size| Database {
+            name: name.replace('-', "_"),
+            pool_size,
+            password_reset: "initial".into(),
+        });
         let callees: BTreeSet<(usize, bool)> = tweak
             .calls
             .iter()

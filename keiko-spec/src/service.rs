@@ -247,6 +247,15 @@ pub struct Database {
     /// transaction mode), shared by all its replicas.
     #[schemars(range(min = 1, max = 100))]
     pub pool_size: u32,
+    /// Change it (a date works) to have OVHcloud reset the user's password in place: the
+    /// provider's `password_reset`. The user and its grants stay, and Terraform writes the
+    /// new password to the secret store (docs/runbooks/secret-rotation.md).
+    #[serde(default = "initial_password")]
+    pub password_reset: String,
+}
+
+fn initial_password() -> String {
+    "initial".to_owned()
 }
 
 /// A call from this service to another one, on one of the callee's ports.

@@ -40,11 +40,18 @@ pub fn all() -> Vec<Module> {
 }
 
 /// The type of `var.databases`, which `ovh-postgres` and `secrets` both take from
-/// `local.databases`: per service, its database name, PgBouncer pool size, team and cost center.
+/// `local.databases`: per service, its database name, PgBouncer pool size, password reset
+/// token, team and cost center.
 pub fn databases_type() -> Expression {
     call(
         "map",
-        [object_type([("database", "string"), ("pool_size", "number"), ("team", "string"), ("cost_center", "string")])],
+        [object_type([
+            ("database", "string"),
+            ("pool_size", "number"),
+            ("password_reset", "string"),
+            ("team", "string"),
+            ("cost_center", "string"),
+        ])],
     )
 }
 

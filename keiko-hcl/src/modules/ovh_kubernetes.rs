@@ -153,5 +153,10 @@ fn outputs() -> Body {
             kubeconfig("client_certificate"),
         ))
         .add_block(sensitive_output("client_key", "The admin client key (base64).", kubeconfig("client_key")))
+        .add_block(sensitive_output(
+            "kubeconfig",
+            "The admin kubeconfig (YAML).",
+            reference(KUBE, &["cluster", "kubeconfig"]),
+        ))
         .build()
 }

@@ -78,7 +78,12 @@ fn per_database(kind: &str, label: &str, name: Expression) -> Block {
     if kind == DATABASE_DATABASE {
         builder = builder.add_attribute(("engine", reference(DATABASE, &["postgres", "engine"])));
     }
-    builder.add_attribute(("name", name)).build()
+    builder = builder.add_attribute(("name", name));
+    if kind == POSTGRESQL_USER {
+        // A new value resets the password in place (no new user, no lost grants).
+        builder = builder.add_attribute(("password_reset", reference("each", &["value", "password_reset"])));
+    }
+    builder.build()
 }
 
 /// `<kind>.<label>[each.key].<field>`: the same service's resource of another `for_each`.

@@ -81,6 +81,7 @@ pub fn databases(platform: &Platform) -> Result<Expression, HclError> {
         let value = object([
             ("database", database.name.as_str().into()),
             ("pool_size", num(database.pool_size)),
+            ("password_reset", database.password_reset.as_str().into()),
             ("team", service.team.as_str().into()),
             ("cost_center", service.cost_center.as_str().into()),
         ]);

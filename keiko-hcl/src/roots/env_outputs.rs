@@ -1,6 +1,6 @@
 //! An environment's `outputs.tf`.
 
-use crate::blocks::output;
+use crate::blocks::{output, sensitive_output};
 use crate::expr::reference;
 use hcl::Body;
 
@@ -13,6 +13,11 @@ pub fn outputs_tf() -> Body {
             "cluster_name",
             "The cluster name, as ArgoCD and kubeconfigs know it.",
             module("kubernetes", "name"),
+        ))
+        .add_block(sensitive_output(
+            "kubeconfig",
+            "The cluster's admin kubeconfig: terraform output -raw kubeconfig > ~/.kube/keiko-<env>.",
+            module("kubernetes", "kubeconfig"),
         ))
         .add_block(output("postgres_host", "The PostgreSQL host.", module("postgres", "host")))
         .add_block(output(

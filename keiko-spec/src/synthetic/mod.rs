@@ -84,8 +84,11 @@ fn service(index: usize, names: &[String]) -> Service {
         autoscaling: Autoscaling { cpu_percent: 70, memory_percent: 80 },
         config: config(index),
         secrets: secrets(index, name),
-        database: (index % 3 != 2)
-            .then(|| Database { name: name.replace('-', "_"), pool_size: 5 + (index % 10) as u32 }),
+        database: (index % 3 != 2).then(|| Database {
+            name: name.replace('-', "_"),
+            pool_size: 5 + (index % 10) as u32,
+            password_reset: "initial".into(),
+        }),
         calls: calls(index, names),
         routes: routes(index, name),
         // The gateway service issues the synthetic fleet's tokens (security.jwks).

@@ -8,40 +8,46 @@ locals {
   }
   databases = {
     governance-service = {
-      database    = "governance"
-      pool_size   = 10
-      team        = "governance"
-      cost_center = "cc-community"
+      database       = "governance"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "governance"
+      cost_center    = "cc-community"
     }
     identity-service = {
-      database    = "identity"
-      pool_size   = 10
-      team        = "identity"
-      cost_center = "cc-platform"
+      database       = "identity"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "identity"
+      cost_center    = "cc-platform"
     }
     learning-service = {
-      database    = "learning"
-      pool_size   = 10
-      team        = "learning"
-      cost_center = "cc-learning"
+      database       = "learning"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "learning"
+      cost_center    = "cc-learning"
     }
     marketplace-service = {
-      database    = "marketplace"
-      pool_size   = 10
-      team        = "marketplace"
-      cost_center = "cc-marketplace"
+      database       = "marketplace"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "marketplace"
+      cost_center    = "cc-marketplace"
     }
     passport-service = {
-      database    = "passport"
-      pool_size   = 10
-      team        = "passport"
-      cost_center = "cc-learning"
+      database       = "passport"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "passport"
+      cost_center    = "cc-learning"
     }
     reputation-service = {
-      database    = "reputation"
-      pool_size   = 10
-      team        = "reputation"
-      cost_center = "cc-community"
+      database       = "reputation"
+      pool_size      = 10
+      password_reset = "initial"
+      team           = "reputation"
+      cost_center    = "cc-community"
     }
   }
   stores = {

@@ -10,6 +10,12 @@ output "cluster_name" {
   value       = module.kubernetes.name
 }
 
+output "kubeconfig" {
+  description = "The cluster's admin kubeconfig: terraform output -raw kubeconfig > ~/.kube/keiko-<env>."
+  value       = module.kubernetes.kubeconfig
+  sensitive   = true
+}
+
 output "postgres_host" {
   description = "The PostgreSQL host."
   value       = module.postgres.host

@@ -33,3 +33,9 @@ output "client_key" {
   value       = ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].client_key
   sensitive   = true
 }
+
+output "kubeconfig" {
+  description = "The admin kubeconfig (YAML)."
+  value       = ovh_cloud_project_kube.cluster.kubeconfig
+  sensitive   = true
+}

@@ -52,9 +52,10 @@ resource "ovh_cloud_project_database_database" "database" {
 }
 
 resource "ovh_cloud_project_database_postgresql_user" "user" {
-  for_each   = var.databases
-  cluster_id = ovh_cloud_project_database.postgres.id
-  name       = each.key
+  for_each       = var.databases
+  cluster_id     = ovh_cloud_project_database.postgres.id
+  name           = each.key
+  password_reset = each.value.password_reset
 }
 
 resource "ovh_cloud_project_database_postgresql_connection_pool" "pool" {

@@ -47,7 +47,7 @@ variable "allowed_cidrs" {
 
 variable "databases" {
   description = "The services that own a database, by service name: database name, pool size, team and cost center."
-  type        = map(object({ database = string, pool_size = number, team = string, cost_center = string }))
+  type        = map(object({ database = string, pool_size = number, password_reset = string, team = string, cost_center = string }))
 
   validation {
     condition     = length(var.databases) >= 1

@@ -72,7 +72,7 @@ variable "database_ca" {
 
 variable "databases" {
   description = "The services that own a database, by service name (keys are not secret)."
-  type        = map(object({ database = string, pool_size = number, team = string, cost_center = string }))
+  type        = map(object({ database = string, pool_size = number, password_reset = string, team = string, cost_center = string }))
 
   validation {
     condition     = length(var.databases) >= 1
