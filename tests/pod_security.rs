@@ -2,8 +2,11 @@
 //! judged by the Pod Security admission's own library (tools/psa, built by .ci/psa) at
 //! the level and version its namespace enforces (`pod-security.kubernetes.io/enforce`
 //! and `-version` on the Namespace we render). A pod it would refuse leaves its
-//! workload without pods and its Application Progressing. Without the judge the test is
-//! skipped locally, never in CI.
+//! workload without pods and its Application Progressing. Pods of mesh namespaces are
+//! judged as Istio's sidecar injection leaves them: with the init container and proxy
+//! the injection template adds (istio-discovery files/injection-template.yaml at 1.30.3),
+//! which depend on the istiod values we render (`cni.enabled`, read by the template as
+//! `.Values.pilot.cni.enabled`). Without the judge the test is skipped locally, never in CI.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -46,8 +49,39 @@ fn judge(pods: &[Value]) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// Every pod template of `env`, with the level its namespace enforces.
+/// The containers Istio's injection template (1.30.3) adds to a pod, with their security
+/// contexts (defaults: `global.proxy.privileged` false, no interception mode override):
+/// without the CNI node agent, `istio-init` runs as root with NET_ADMIN and NET_RAW to
+/// write iptables rules; with it, `istio-validation` runs as 1337 with no capability.
+fn injected(cni: bool) -> (Value, Value) {
+    let init = if cni {
+        json!({"name": "istio-validation", "image": "proxyv2", "securityContext": {
+            "allowPrivilegeEscalation": false, "privileged": false, "capabilities": {"drop": ["ALL"]},
+            "readOnlyRootFilesystem": true, "runAsGroup": 1337, "runAsUser": 1337, "runAsNonRoot": true}})
+    } else {
+        json!({"name": "istio-init", "image": "proxyv2", "securityContext": {
+            "allowPrivilegeEscalation": false, "privileged": false,
+            "capabilities": {"add": ["NET_ADMIN", "NET_RAW"], "drop": ["ALL"]},
+            "readOnlyRootFilesystem": false, "runAsGroup": 0, "runAsUser": 0, "runAsNonRoot": false}})
+    };
+    let proxy = json!({"name": "istio-proxy", "image": "proxyv2", "securityContext": {
+        "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}, "privileged": false,
+        "readOnlyRootFilesystem": true, "runAsGroup": 1337, "runAsNonRoot": true, "runAsUser": 1337}});
+    (init, proxy)
+}
+
+/// Whether the istiod values we render in `env` tell injection that the CNI agent runs.
+fn cni_enabled(platform: &Platform, env: Env) -> bool {
+    let applications = keiko_manifests::argocd::objects(platform, env).unwrap();
+    let istiod = platform.addons().iter().find(|(_, a)| a.chart == "istiod").map(|(n, _)| n.clone()).unwrap();
+    let application = applications.iter().find(|o| o.kind == "Application" && o.name == istiod).unwrap();
+    application.value["spec"]["source"]["helm"]["valuesObject"]["cni"]["enabled"] == true
+}
+
+/// Every pod template of `env`, with the level its namespace enforces, as injection
+/// leaves the pods of mesh namespaces.
 fn pods(platform: &Platform, env: Env) -> Vec<Value> {
+    let (init, proxy) = injected(cni_enabled(platform, env));
     let objects: Vec<_> = components(platform, env).unwrap().into_iter().flat_map(|c| c.objects).collect();
     let levels: BTreeMap<String, (String, String)> = objects
         .iter()
@@ -59,6 +93,11 @@ fn pods(platform: &Platform, env: Env) -> Vec<Value> {
             Some((o.name.clone(), (level, version)))
         })
         .collect();
+    let meshed: Vec<String> = objects
+        .iter()
+        .filter(|o| o.kind == "Namespace" && o.value["metadata"]["labels"]["istio-injection"] == "enabled")
+        .map(|o| o.name.clone())
+        .collect();
     let mut pods = Vec::new();
     for object in &objects {
         let Some(spec) = keiko_policy::k8s_rules::pod_spec_of(&object.kind, &object.value) else { continue };
@@ -69,6 +108,13 @@ fn pods(platform: &Platform, env: Env) -> Vec<Value> {
             "CronJob" => &object.value["spec"]["jobTemplate"]["spec"]["template"],
             _ => &object.value["spec"]["template"],
         };
+        let mut spec = spec.clone();
+        let opted_out = template["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false";
+        if meshed.contains(&object.namespace) && !opted_out {
+            let inits = spec["initContainers"].as_array().cloned().unwrap_or_default();
+            spec["initContainers"] = Value::Array([vec![init.clone()], inits].concat());
+            spec["containers"].as_array_mut().unwrap().push(proxy.clone());
+        }
         pods.push(json!({
             "name": format!("{env}: {} {}/{}", object.kind, object.namespace, object.name),
             "level": level,
@@ -114,4 +160,24 @@ fn a_pod_the_admission_would_refuse_is_named() {
     let name = pod["name"].as_str().unwrap().to_owned();
     let verdicts = judge(&pods);
     assert!(verdicts[&name].iter().any(|r| r.contains("allowPrivilegeEscalation")), "{:?}", verdicts[&name]);
+}
+
+#[test]
+fn injection_without_the_cni_agent_is_refused() {
+    // What the istiod values under the keys the 1.30 chart ignores (`pilot.cni.enabled`)
+    // would have done: every injected pod gets the root istio-init container.
+    if !available() {
+        return common::skipped_without(JUDGE);
+    }
+    let (init, _) = injected(false);
+    let pod = json!({"name": "planted", "level": "restricted", "version": "v1.35", "metadata": {}, "spec": {
+        "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+        "initContainers": [init],
+        "containers": [{"name": "app", "image": "app", "securityContext": {
+            "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}],
+    }});
+    let verdicts = judge(&[pod]);
+    let reasons = &verdicts["planted"];
+    assert!(reasons.iter().any(|r| r.contains("unrestricted capabilities")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("runAsNonRoot")), "{reasons:?}");
 }
