@@ -53,21 +53,24 @@ fn database_properties() -> Expression {
     ])
 }
 
-/// `<service>/database`: the connection settings and password of one service's database.
-fn database_secret() -> Block {
+/// One Secret Manager secret per entry of `var.<over>` (its team and cost center as
+/// metadata), at `path` with `%s` the entry's key, holding `data` as JSON.
+fn secret_per_entry(label: &str, over: &str, path: String, data: Expression) -> Block {
     let each = |field: &str| reference("each", &["value", field]);
     let tags =
         object([("cost_center", each("cost_center")), ("environment", var("environment")), ("team", each("team"))]);
-    resource(OKMS_SECRET, "database")
-        .add_attribute(("for_each", var("databases")))
+    resource(OKMS_SECRET, label)
+        .add_attribute(("for_each", var(over)))
         .add_attribute(("okms_id", reference(OKMS, &["kms", "id"])))
-        .add_attribute((
-            "path",
-            call("format", [keiko_model::secrets::database_path("%s").into(), reference("each", &["key"])]),
-        ))
+        .add_attribute(("path", call("format", [path.into(), reference("each", &["key"])])))
         .add_attribute(("metadata", object([("custom_metadata", tags)])))
-        .add_attribute(("version", object([("data", call("jsonencode", [database_properties()]))])))
+        .add_attribute(("version", object([("data", call("jsonencode", [data]))])))
         .build()
+}
+
+/// `<service>/database`: the connection settings and password of one service's database.
+fn database_secret() -> Block {
+    secret_per_entry("database", "databases", keiko_model::secrets::database_path("%s"), database_properties())
 }
 
 /// The length of a store's generated password. Letters and digits only: the password goes
@@ -87,23 +90,11 @@ fn store_password() -> Block {
 /// `<store>/credentials`: the user a stateful store creates at its first start and the
 /// password its clients log in with, in [`keiko_model::secrets::STORE_CREDENTIAL_PROPERTIES`] order.
 fn store_secret() -> Block {
-    let each = |field: &str| reference("each", &["value", field]);
-    let tags =
-        object([("cost_center", each("cost_center")), ("environment", var("environment")), ("team", each("team"))]);
     let data = object([
-        ("username", each("username")),
+        ("username", reference("each", &["value", "username"])),
         ("password", attr(index(reference(RANDOM_PASSWORD, &["store"]), reference("each", &["key"])), "result")),
     ]);
-    resource(OKMS_SECRET, "store")
-        .add_attribute(("for_each", var("stores")))
-        .add_attribute(("okms_id", reference(OKMS, &["kms", "id"])))
-        .add_attribute((
-            "path",
-            call("format", [keiko_model::secrets::store_credentials_path("%s").into(), reference("each", &["key"])]),
-        ))
-        .add_attribute(("metadata", object([("custom_metadata", tags)])))
-        .add_attribute(("version", object([("data", call("jsonencode", [data]))])))
-        .build()
+    secret_per_entry("store", "stores", keiko_model::secrets::store_credentials_path("%s"), data)
 }
 
 /// `velero/object-storage`: the S3 key Velero writes the backup bucket with.

@@ -262,21 +262,20 @@ fn init_containers(store: &StatefulComponent) -> Option<Vec<Container>> {
         name: "seed-conf".to_owned(),
         image: Some(store.image.clone()),
         command: Some(["cp", "-R", &format!("{NEO4J_CONF}/."), NEO4J_CONF_SEED].map(str::to_owned).to_vec()),
-        resources: Some(ResourceRequirements {
-            requests: Some(BTreeMap::from([
-                ("cpu".to_owned(), Quantity("10m".to_owned())),
-                ("memory".to_owned(), Quantity("32Mi".to_owned())),
-            ])),
-            limits: Some(BTreeMap::from([
-                ("cpu".to_owned(), Quantity("100m".to_owned())),
-                ("memory".to_owned(), Quantity("64Mi".to_owned())),
-            ])),
-            ..Default::default()
-        }),
+        resources: Some(helper_resources()),
         security_context: Some(security::container_security()),
         volume_mounts: Some(vec![mount("conf", NEO4J_CONF_SEED), security::tmp_mount()]),
         ..Default::default()
     }])
+}
+
+/// What the small helper containers (conf seeding, log shipping) get.
+fn helper_resources() -> ResourceRequirements {
+    ResourceRequirements {
+        requests: Some(crate::k8s::meta::quantities("10m", "32Mi")),
+        limits: Some(crate::k8s::meta::quantities("100m", "64Mi")),
+        ..Default::default()
+    }
 }
 
 /// Streams the log files in the shared `logs` volume to stdout, where the cluster's
@@ -304,17 +303,7 @@ fn log_sidecar() -> Container {
             .map(str::to_owned)
             .to_vec(),
         ),
-        resources: Some(ResourceRequirements {
-            requests: Some(BTreeMap::from([
-                ("cpu".to_owned(), Quantity("10m".to_owned())),
-                ("memory".to_owned(), Quantity("32Mi".to_owned())),
-            ])),
-            limits: Some(BTreeMap::from([
-                ("cpu".to_owned(), Quantity("100m".to_owned())),
-                ("memory".to_owned(), Quantity("64Mi".to_owned())),
-            ])),
-            ..Default::default()
-        }),
+        resources: Some(helper_resources()),
         ports: Some(vec![pod::container_port("log-http", 2020)]),
         // Fluent Bit's built-in HTTP server (`-H`) answers on `/` while the process is up.
         liveness_probe: Some(http_probe("/", "log-http", 3)),
