@@ -109,8 +109,14 @@ pub struct Metric {
     pub count: i32,
     /// An expression over `result` that must hold.
     pub success_condition: String,
+    /// An expression over `result` that marks a measurement failed; a measurement that
+    /// meets neither condition is inconclusive.
+    pub failure_condition: String,
     /// Failed measurements tolerated before the analysis fails.
     pub failure_limit: i32,
+    /// Inconclusive measurements tolerated before the analysis is inconclusive (the
+    /// Rollout then pauses; nothing is promoted).
+    pub inconclusive_limit: i32,
     /// Where the measurement comes from.
     pub provider: MetricProvider,
 }

@@ -61,7 +61,13 @@ pub fn rollout(
     }
 }
 
-/// Five one-minute measurements of the preview's success rate; one failure fails it.
+/// A measurement with data: the query returned a sample, and the preview served requests
+/// in its window (0/0 is NaN).
+const HAS_DATA: &str = "len(result) > 0 && !isNaN(result[0])";
+
+/// Five one-minute measurements of the preview's success rate: one failure fails it, and
+/// no data is no success. A measurement without data (no request reached the preview yet)
+/// is inconclusive; more than one holds the promotion (the Rollout pauses for a person).
 pub fn analysis_template(namespace: &str, name: &str, labels: BTreeMap<String, String>) -> AnalysisTemplate {
     AnalysisTemplate {
         metadata: object_meta(&analysis_name(name), namespace, labels),
@@ -71,8 +77,10 @@ pub fn analysis_template(namespace: &str, name: &str, labels: BTreeMap<String, S
                 name: "success-rate".to_owned(),
                 interval: "1m".to_owned(),
                 count: 5,
-                success_condition: format!("len(result) == 0 || result[0] >= {MIN_SUCCESS_RATE}"),
+                success_condition: format!("{HAS_DATA} && result[0] >= {MIN_SUCCESS_RATE}"),
+                failure_condition: format!("{HAS_DATA} && result[0] < {MIN_SUCCESS_RATE}"),
                 failure_limit: 1,
+                inconclusive_limit: 1,
                 provider: MetricProvider {
                     prometheus: PrometheusMetric { address: PROMETHEUS_URL.to_owned(), query: success_rate_query() },
                 },
