@@ -132,7 +132,10 @@ impl Subject {
         let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
         text("/apiVersion")?;
         let kind = text("/kind")?;
-        let name = text("/metadata/name")?;
+        // An object a controller names from `generateName` is checked under that
+        // prefix: skipping it would let anything without a name through.
+        let name =
+            text("/metadata/name").or_else(|| text("/metadata/generateName").map(|prefix| format!("{prefix}*")))?;
         let namespace = text("/metadata/namespace").unwrap_or_default();
         Some(Subject { file: file.to_owned(), document, kind, namespace, name, value })
     }

@@ -58,23 +58,38 @@ pub fn subjects(file: &str, text: &str) -> Result<Read, InputError> {
     let mut read = Read::default();
     for (index, value) in documents(file, text)?.into_iter().enumerate() {
         let document = index + 1;
-        let note = |message: &str| Note { file: file.to_owned(), document, message: message.to_owned() };
-        let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
-        let api_version = value.get("apiVersion").and_then(Value::as_str);
-        if kind == "Kustomization" && api_version.is_none_or(is_kustomize_api) {
-            read.subjects.push(Subject::kustomization(file.to_owned(), document, value));
-            continue;
-        }
-        if kind == "Component" {
-            read.notes.push(note("kustomize component skipped"));
-            continue;
-        }
-        match Subject::from_value(file, document, value) {
-            Some(subject) => read.subjects.push(subject),
-            None => read.notes.push(note("not a Kubernetes object (no apiVersion, kind or metadata.name): skipped")),
+        // `kind: List` (what `kubectl get -o yaml` prints) holds objects in `items`.
+        let list = value.get("kind").and_then(Value::as_str) == Some("List");
+        let items = match value.get("items") {
+            Some(Value::Array(items)) if list => items.clone(),
+            _ => vec![value],
+        };
+        for value in items {
+            one_document(file, document, value, &mut read);
         }
     }
     Ok(read)
+}
+
+/// Adds one document (or one item of a List) to `read`.
+fn one_document(file: &str, document: usize, value: Value, read: &mut Read) {
+    let note = |message: &str| Note { file: file.to_owned(), document, message: message.to_owned() };
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let api_version = value.get("apiVersion").and_then(Value::as_str);
+    if kind == "Kustomization" && api_version.is_none_or(is_kustomize_api) {
+        read.subjects.push(Subject::kustomization(file.to_owned(), document, value));
+        return;
+    }
+    if kind == "Component" {
+        read.notes.push(note("kustomize component skipped"));
+        return;
+    }
+    match Subject::from_value(file, document, value) {
+        Some(subject) => read.subjects.push(subject),
+        None => read
+            .notes
+            .push(note("not a Kubernetes object (no apiVersion, kind, or metadata.name or generateName): skipped")),
+    }
 }
 
 /// Whether an `apiVersion` is kustomize's own (`kustomize.config.k8s.io/v1beta1`).

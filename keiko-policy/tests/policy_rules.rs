@@ -388,3 +388,36 @@ fn k8s_016_overlay_images_must_be_immutable_outside_dev() {
         &GOOD.replace("newTag: 5f4ceec6e766ac7eca0de6efd53298e38b6d5783", "newTag: latest")
     ));
 }
+
+/// A privileged, host-network Pod that a controller would create from `generateName`.
+const GENERATED_POD: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  generateName: debug-
+  namespace: keiko
+spec:
+  hostNetwork: true
+  containers:
+  - name: shell
+    image: busybox:latest
+    securityContext: {privileged: true}
+"#;
+
+#[test]
+fn an_object_named_by_generate_name_is_checked_not_skipped() {
+    // Skipping it let a privileged host-network Pod pass with exit 0.
+    let read = yaml_input::subjects("pod.yaml", GENERATED_POD).unwrap();
+    assert_eq!(read.subjects.len(), 1, "{:?}", read.notes);
+    assert_eq!(read.subjects[0].name, "debug-*");
+    assert!(!failing(GENERATED_POD).is_empty());
+}
+
+#[test]
+fn the_items_of_a_list_are_checked() {
+    let indented: String = GENERATED_POD.lines().map(|l| format!("  {l}\n")).collect();
+    let list = format!("apiVersion: v1\nkind: List\nitems:\n-{}", &indented[1..]);
+    let read = yaml_input::subjects("list.yaml", &list).unwrap();
+    assert_eq!(read.subjects.len(), 1, "{list}\n{:?}", read.notes);
+    assert_eq!(read.subjects[0].kind, "Pod");
+    assert!(!failing(&list).is_empty());
+}
