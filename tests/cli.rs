@@ -285,3 +285,21 @@ fn check_of_a_single_file_exits_1_until_it_is_written() {
     assert_eq!(result.status.code(), Some(0));
     assert!(text(&result.stdout).contains(&format!("{} is unchanged", path.display())), "{}", text(&result.stdout));
 }
+
+#[test]
+fn lint_reads_standard_input_for_a_dash() {
+    use std::io::Write;
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: keiko}\nspec:\n  containers:\n  - {name: shell, image: \"busybox:latest\", securityContext: {privileged: true}}\n";
+    let mut child = Command::new(GENERATE)
+        .current_dir(repo())
+        .args(["lint", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(pod.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(text(&output.stdout).contains("<stdin>:1 Pod/keiko/debug"), "{}", text(&output.stdout));
+}

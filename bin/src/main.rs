@@ -90,7 +90,8 @@ enum Command {
     },
     /// Run the Kubernetes policy rules over YAML files or directories.
     Lint {
-        /// Files or directories (searched recursively for .yaml and .yml files).
+        /// Files or directories (searched recursively for .yaml and .yml files); `-`
+        /// reads standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// How findings are printed.
@@ -281,7 +282,15 @@ fn refuse(report: &Report) -> ExitCode {
 
 /// `generate lint`: findings on stdout, unreadable inputs on stderr.
 fn lint(paths: &[PathBuf], format: Format) -> anyhow::Result<ExitCode> {
-    let (report, errors) = policy::lint(paths);
+    // `-` reads the manifests from standard input (`helm template … | generate lint -`).
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read standard input")?;
+        Some(text)
+    } else {
+        None
+    };
+    let (report, errors) = policy::lint_with_input(paths, stdin.as_deref());
     let out = match format {
         Format::Text => report.text(),
         Format::Json => report.json()? + "\n",

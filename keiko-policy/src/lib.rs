@@ -359,7 +359,23 @@ pub fn evaluate_scope(subjects: &[Subject], context: &Context, exemptions: &[Exe
 /// `generate lint`: reads `paths` and runs the object rules with no spec (so the
 /// registry is not checked); returns the report and the inputs that could not be read.
 pub fn lint(paths: &[std::path::PathBuf]) -> (Report, Vec<yaml_input::InputError>) {
-    let (read, errors) = yaml_input::read_paths(paths);
+    lint_with_input(paths, None)
+}
+
+/// [`lint`], where the path `-` stands for `stdin`, the text read from standard input
+/// (named `<stdin>` in findings).
+pub fn lint_with_input(paths: &[std::path::PathBuf], stdin: Option<&str>) -> (Report, Vec<yaml_input::InputError>) {
+    let files: Vec<std::path::PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    let (mut read, mut errors) = yaml_input::read_paths(&files);
+    if let Some(text) = stdin.filter(|_| files.len() < paths.len()) {
+        match yaml_input::subjects("<stdin>", text) {
+            Ok(mut one) => {
+                read.subjects.append(&mut one.subjects);
+                read.notes.append(&mut one.notes);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
     let mut report = evaluate_objects(&read.subjects, &Context::default(), &[]);
     report.notes.extend(read.notes);
     report.sort();
