@@ -129,7 +129,15 @@ fn resources(subjects: &[Subject], _: &Context) -> Vec<Hit> {
 
 fn probes(subjects: &[Subject], _: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (index, subject) in subjects.iter().enumerate().filter(|(_, s)| is_long_running(&s.kind)) {
+    // A bare Pod or a ReplicaSet runs as long as a Deployment's pods unless its pods
+    // run to completion (`restartPolicy` Never or OnFailure).
+    let runs_forever = |s: &Subject| match s.kind.as_str() {
+        "Pod" | "ReplicaSet" => {
+            pod_spec(s).and_then(|pod| pod.get("restartPolicy")).and_then(Value::as_str).is_none_or(|p| p == "Always")
+        }
+        kind => is_long_running(kind),
+    };
+    for (index, subject) in subjects.iter().enumerate().filter(|(_, s)| runs_forever(s)) {
         let Some(containers) = pod_spec(subject).and_then(|pod| pod.get("containers")).and_then(Value::as_array) else {
             continue;
         };

@@ -421,3 +421,11 @@ fn the_items_of_a_list_are_checked() {
     assert_eq!(read.subjects[0].kind, "Pod");
     assert!(!failing(&list).is_empty());
 }
+
+#[test]
+fn k8s_002_a_bare_pod_that_runs_forever_needs_probes_but_a_run_to_completion_one_does_not() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: keiko}\nspec:\n  containers:\n  - {name: web, image: \"nginx:1.27\"}\n";
+    assert!(failing(pod).contains(&"KEIKO-K8S-002".to_owned()), "{:?}", failing(pod));
+    let once = pod.replace("spec:\n", "spec:\n  restartPolicy: Never\n");
+    assert!(!failing(&once).contains(&"KEIKO-K8S-002".to_owned()));
+}
