@@ -12,9 +12,8 @@ use crate::k8s::{pod, security, service};
 use crate::output::RenderError;
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar, HTTPGetAction, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
-    TCPSocketAction, Volume, VolumeMount, VolumeResourceRequirements,
+    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar, HTTPGetAction, PersistentVolumeClaim, PodSpec,
+    PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource, TCPSocketAction, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -319,19 +318,7 @@ fn log_sidecar() -> Container {
 
 fn data_claim(store: &StatefulComponent, env: Env) -> PersistentVolumeClaim {
     let storage = store.storage.get(env);
-    PersistentVolumeClaim {
-        metadata: ObjectMeta { name: Some("data".to_owned()), ..Default::default() },
-        spec: Some(PersistentVolumeClaimSpec {
-            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-            storage_class_name: Some(storage.class.clone()),
-            resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    crate::k8s::meta::volume_claim("data", &storage.class, &storage.size)
 }
 
 /// A small emptyDir for configuration files an entrypoint writes.

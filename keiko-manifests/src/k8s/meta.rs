@@ -44,3 +44,24 @@ pub fn requirements(resources: &keiko_spec::service::Resources) -> k8s_openapi::
         ..Default::default()
     }
 }
+
+/// A ReadWriteOnce volume claim template named `name`, of `size` on `class`.
+pub fn volume_claim(name: &str, class: &str, size: &str) -> k8s_openapi::api::core::v1::PersistentVolumeClaim {
+    use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements};
+    PersistentVolumeClaim {
+        metadata: ObjectMeta { name: Some(name.to_owned()), ..Default::default() },
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+            storage_class_name: Some(class.to_owned()),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(std::collections::BTreeMap::from([(
+                    "storage".to_owned(),
+                    k8s_openapi::apimachinery::pkg::api::resource::Quantity(size.to_owned()),
+                )])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}

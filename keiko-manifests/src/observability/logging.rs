@@ -7,10 +7,8 @@ use crate::k8s::meta::object_meta;
 use crate::k8s::{pod, security};
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec, PodTemplateSpec, ResourceRequirements,
-    SecretVolumeSource, Volume, VolumeMount, VolumeResourceRequirements,
+    Container, PodSpec, PodTemplateSpec, ResourceRequirements, SecretVolumeSource, Volume, VolumeMount,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use keiko_model::Platform;
 use keiko_spec::Env;
@@ -65,19 +63,7 @@ pub fn elasticsearch(platform: &Platform, env: Env) -> Elasticsearch {
         security_context: Some(security::container_security()),
         ..Default::default()
     };
-    let claim = PersistentVolumeClaim {
-        metadata: ObjectMeta { name: Some("elasticsearch-data".to_owned()), ..Default::default() },
-        spec: Some(PersistentVolumeClaimSpec {
-            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-            storage_class_name: Some(store.storage_class.clone()),
-            resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(store.storage.clone()))])),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let claim = crate::k8s::meta::volume_claim("elasticsearch-data", &store.storage_class, &store.storage);
     Elasticsearch {
         metadata: object_meta(ELASTIC_NAME, &settings.namespace, labels::platform(platform, ELASTIC_NAME)),
         spec: ElasticsearchSpec {
