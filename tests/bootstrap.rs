@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hcl::expr::{Expression, ObjectKey, TraversalOperator};
+use keiko_hcl::names::EnvRoot;
 use keiko_manifests::components::components;
 use keiko_model::Platform;
 use keiko_model::charts::{self, ChartFacts};
@@ -69,7 +70,7 @@ fn evaluate(expr: &Expression, vars: &BTreeMap<String, Value>) -> Value {
 /// Application the `argocd-apps` release creates from its values.
 fn terraformed(platform: &Platform, env: Env) -> Terraformed {
     let bodies = terraform::bodies(platform);
-    let root = &bodies[&format!("terraform/envs/{}/main.tf", env.name())];
+    let root = &bodies[&terraform::root_file(env, EnvRoot::Argocd, "main.tf")];
     let call = module_call(root, "argocd");
     let vars: BTreeMap<String, Value> =
         call.body().attributes().map(|a| (a.key().to_owned(), evaluate_loose(a.expr()))).collect();

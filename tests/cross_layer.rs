@@ -101,7 +101,7 @@ fn addons_tolerate_exactly_the_taint_of_the_system_pool() {
 fn clusters_and_backup_buckets_are_named_alike_everywhere() {
     let platform = platform();
     for env in Env::ALL {
-        let main = terraform(&format!("envs/{env}/main.tf"));
+        let main = terraform(&format!("{}/main.tf", keiko_hcl::names::EnvRoot::Infrastructure.dir(env)));
         let cluster = block(&main, "module", &["kubernetes"]);
         assert_eq!(string(attribute(cluster.body(), "cluster_name")), platform.environments().get(env).cluster);
         let bucket = string(attribute(block(&main, "module", &["backups"]).body(), "name")).to_owned();

@@ -20,7 +20,8 @@ fn spec() -> keiko_spec::Spec {
 
 /// The `argocd` module call's string attributes in an environment's Terraform.
 fn bootstrap_inputs(env: Env) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(repo().join(format!("generated/terraform/envs/{env}/main.tf"))).unwrap();
+    let root = keiko_hcl::names::EnvRoot::Argocd.dir(env);
+    let text = std::fs::read_to_string(repo().join(format!("generated/terraform/{root}/main.tf"))).unwrap();
     let body: hcl::Body = hcl::from_str(&text).unwrap();
     let module = body
         .blocks()

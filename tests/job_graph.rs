@@ -140,3 +140,62 @@ fn a_deploy_condition_without_a_status_function_is_skipped() {
     assert_eq!(outcomes["deploy-dev"], Outcome::Skipped, "{file}");
     assert_eq!(outcomes["promote-to-staging"], Outcome::Skipped, "{file}");
 }
+
+/// The Terraform pipelines, with the root each job runs in (the working directory of its
+/// last step).
+fn terraform_pipelines() -> Vec<(String, Value)> {
+    workflows("generated/github/workflows").into_iter().filter(|(f, _)| f.starts_with("terraform-")).collect()
+}
+
+fn root_of(workflow: &Value, job: &str) -> String {
+    let steps = workflow["jobs"][job]["steps"].as_array().unwrap();
+    steps.last().unwrap()["working-directory"].as_str().unwrap().rsplit('/').next().unwrap().to_owned()
+}
+
+/// The order in which a push runs the apply jobs: each job after the jobs it needs.
+fn apply_order(workflow: &Value, outcomes: &BTreeMap<String, Outcome>) -> Vec<String> {
+    let mut order: Vec<String> = Vec::new();
+    let mut pending: Vec<&String> = outcomes.keys().filter(|j| outcomes[*j] != Outcome::Skipped).collect();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|job| {
+                let needs = workflow["jobs"][job.as_str()]["needs"].as_array().cloned().unwrap_or_default();
+                needs.iter().all(|n| order.iter().any(|done| Some(done.as_str()) == n.as_str()))
+            })
+            .expect("a needs cycle");
+        order.push(pending.remove(ready).clone());
+    }
+    order.iter().map(|job| root_of(workflow, job)).collect()
+}
+
+#[test]
+fn a_push_applies_the_infrastructure_root_before_the_argocd_root_and_stops_on_its_failure() {
+    let roots: Vec<&str> = keiko_hcl::names::EnvRoot::APPLY_ORDER.iter().map(|r| r.name()).collect();
+    let pipelines = terraform_pipelines();
+    assert_eq!(pipelines.len(), 3);
+    for (file, workflow) in &pipelines {
+        let env = file.trim_start_matches("terraform-").trim_end_matches(".yml");
+        let push = Event::Push(branch(env).to_owned());
+        let outcomes = run(workflow, &push, &[]).unwrap();
+        assert_eq!(apply_order(workflow, &outcomes), roots, "{file}: a push applies the roots in order");
+        let first = format!("apply-{}", roots[0]);
+        let failed = run(workflow, &push, &[first.as_str()]).unwrap();
+        let second = format!("apply-{}", roots[1]);
+        assert_eq!(failed[&second], Outcome::Skipped, "{file}: the argocd root never plans on a failed apply");
+        let review = run(workflow, &Event::PullRequest(branch(env).to_owned()), &[]).unwrap();
+        assert!(ran(&review).iter().all(|job| job.starts_with("plan-")), "{file}: a pull request applies nothing");
+        assert_eq!(ran(&review).len(), roots.len(), "{file}: a pull request plans every root");
+    }
+}
+
+/// The defect the order exists for, planted back: an argocd apply that does not wait for
+/// the infrastructure apply runs beside it.
+#[test]
+fn an_argocd_apply_that_does_not_wait_is_caught() {
+    let (file, mut workflow) = terraform_pipelines().remove(0);
+    workflow["jobs"]["apply-argocd"]["needs"] = Value::Array(Vec::new());
+    let env = file.trim_start_matches("terraform-").trim_end_matches(".yml").to_owned();
+    let failed = run(&workflow, &Event::Push(branch(&env).to_owned()), &["apply-infrastructure"]).unwrap();
+    assert_eq!(failed["apply-argocd"], Outcome::Success, "{file}: without needs it runs on a failed infrastructure");
+}

@@ -43,7 +43,8 @@ fn expand(platform: &Platform, text: &str) -> Vec<String> {
     let services = |keep: &dyn Fn(&keiko_spec::service::Service) -> bool| -> Vec<String> {
         platform.services().iter().filter(|(_, s)| keep(s)).map(|(n, _)| n.clone()).collect()
     };
-    let kinds: [(&str, Vec<String>); 5] = [
+    let kinds: [(&str, Vec<String>); 6] = [
+        ("<env>", Env::ALL.iter().map(|e| e.name().to_owned()).collect()),
         ("<service>", services(&|_| true)),
         ("<rolling-service>", services(&|s| s.rollout.strategy == RolloutStrategy::RollingUpdate)),
         ("<blue-green-service>", services(&|s| s.rollout.strategy == RolloutStrategy::BlueGreen)),
@@ -62,15 +63,35 @@ fn outputs(root: &Body) -> Vec<String> {
     root.blocks().filter(|b| b.identifier() == "output").map(|b| b.labels()[0].as_str().to_owned()).collect()
 }
 
-/// Problems of the Terraform a command names.
+/// The root a Terraform command runs in: `-chdir=<dir>` or a `cd <dir> &&` before it,
+/// relative to `generated/`.
+fn root_of(command: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let chdir = words.iter().find_map(|w| w.strip_prefix("-chdir="));
+    let cd = words.iter().position(|w| *w == "cd").and_then(|i| words.get(i + 1)).copied();
+    chdir.or(cd).map(|dir| dir.trim_start_matches("generated/").trim_end_matches('/').to_owned())
+}
+
+/// Problems of the Terraform a command names: the root it runs in must be one we render,
+/// and the outputs and `-replace` addresses it names must exist in that root.
 fn terraform_problems(bodies: &BTreeMap<String, Body>, command: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let words: Vec<&str> = command.split_whitespace().collect();
-    let env_outputs = &bodies["terraform/envs/dev/outputs.tf"];
+    if !words.contains(&"terraform") {
+        return problems;
+    }
+    let Some(root) = root_of(command) else {
+        return vec![format!("`{command}`: say which root it runs in (`terraform -chdir=generated/terraform/...`)")];
+    };
+    let file = |name: &str| bodies.get(&format!("{root}/{name}"));
+    if file("versions.tf").is_none() {
+        return vec![format!("`{command}`: {root} is not a root module we render")];
+    }
     let output = words.iter().position(|w| *w == "output");
     let name = output.and_then(|i| words[i + 1..].iter().find(|w| !w.starts_with('-') && !w.starts_with('>')));
-    if let Some(name) = name.filter(|name| !outputs(env_outputs).iter().any(|o| o == *name)) {
-        problems.push(format!("`{command}`: the environment roots have no output `{name}`"));
+    let declared = file("outputs.tf").map(outputs).unwrap_or_default();
+    if let Some(name) = name.filter(|name| !declared.iter().any(|o| o == *name)) {
+        problems.push(format!("`{command}`: {root} has no output `{name}`"));
     }
     for word in words.iter().filter_map(|w| w.strip_prefix("-replace=")) {
         let address = word.trim_matches('\'');
@@ -81,16 +102,16 @@ fn terraform_problems(bodies: &BTreeMap<String, Body>, command: &str) -> Vec<Str
         };
         let (name, key) =
             rest.split_once('[').map_or((*rest, None), |(n, k)| (n, Some(k.trim_end_matches(']').trim_matches('"'))));
-        let root = &bodies["terraform/envs/dev/main.tf"];
-        let call = root
-            .blocks()
-            .find(|b| b.identifier() == "module" && b.labels()[0].as_str() == *module)
-            .map(|b| terraform::attribute(b.body(), "source").unwrap().to_string());
+        let call = file("main.tf").and_then(|root| {
+            root.blocks()
+                .find(|b| b.identifier() == "module" && b.labels()[0].as_str() == *module)
+                .map(|b| terraform::attribute(b.body(), "source").unwrap().to_string())
+        });
         let Some(source) = call else {
-            problems.push(format!("`{command}`: the environment roots call no module `{module}`"));
+            problems.push(format!("`{command}`: {root} calls no module `{module}`"));
             continue;
         };
-        let dir = source.trim_matches('"').trim_start_matches("../../");
+        let dir = source.trim_matches('"').trim_start_matches("../../../");
         let main = &bodies[&format!("terraform/{dir}/main.tf")];
         let resource = main.blocks().find(|b| {
             b.identifier() == "resource" && b.labels()[0].as_str() == *kind && b.labels()[1].as_str() == name
@@ -187,9 +208,39 @@ fn every_runbook_names_only_what_exists() {
 fn a_command_naming_nothing_is_caught() {
     let platform = keiko();
     let bodies = terraform::bodies(&platform);
-    assert_eq!(terraform_problems(&bodies, "terraform output -raw no_such_output").len(), 1);
-    let wrong = "terraform apply -replace='module.postgres.ovh_cloud_project_database_postgresql_user.service[\"x\"]'";
-    assert!(terraform_problems(&bodies, wrong)[0].contains("has no resource"));
+    let infrastructure = "terraform -chdir=generated/terraform/envs/dev/infrastructure";
+    assert_eq!(terraform_problems(&bodies, &format!("{infrastructure} output -raw no_such_output")).len(), 1);
+    assert!(terraform_problems(&bodies, &format!("{infrastructure} output -raw kubeconfig")).is_empty());
+    let argocd = "terraform -chdir=generated/terraform/envs/dev/argocd output -raw kubeconfig";
+    assert!(terraform_problems(&bodies, argocd)[0].contains("has no output"), "outputs belong to one root");
+    let wrong = format!(
+        "{infrastructure} apply -replace='module.postgres.ovh_cloud_project_database_postgresql_user.service[\"x\"]'"
+    );
+    assert!(terraform_problems(&bodies, &wrong)[0].contains("has no resource"));
+    assert!(terraform_problems(&bodies, "terraform output -raw kubeconfig")[0].contains("which root"));
+    let old = "terraform -chdir=generated/terraform/envs/dev apply";
+    assert!(terraform_problems(&bodies, old)[0].contains("not a root module"));
     let problems = kubectl_problems(&platform, "kubectl -n keiko get cronjob backup-nobody");
     assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+/// Where in `text` the command `terraform -chdir=<root> <verb>` first appears.
+fn position(text: &str, root: &str, verb: &str) -> usize {
+    let command = format!("terraform -chdir=generated/terraform/{root} {verb}");
+    text.find(&command).unwrap_or_else(|| panic!("first-install.md never runs `{command}`"))
+}
+
+#[test]
+fn the_first_install_applies_the_roots_in_order_and_destroys_them_in_reverse() {
+    let text = &runbooks()["first-install.md"];
+    let env = |root: keiko_hcl::names::EnvRoot| root.dir(Env::Dev).replace("dev", "<env>");
+    let applies: Vec<usize> = ["bootstrap".to_owned(), "global".to_owned()]
+        .into_iter()
+        .chain(keiko_hcl::names::EnvRoot::APPLY_ORDER.map(env))
+        .map(|root| position(text, &root, "apply"))
+        .collect();
+    assert!(applies.is_sorted(), "apply order {applies:?}: state buckets, registry, then the environment's roots");
+    let destroys: Vec<usize> =
+        keiko_hcl::names::EnvRoot::APPLY_ORDER.iter().rev().map(|r| position(text, &env(*r), "destroy")).collect();
+    assert!(destroys.is_sorted(), "destroy runs the roots in reverse order: {destroys:?}");
 }

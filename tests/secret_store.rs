@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hcl::expr::{Expression, ObjectKey, TraversalOperator};
+use keiko_hcl::names::EnvRoot;
 use keiko_manifests::components::components;
 use keiko_manifests::secret_inventory::Reads;
 use keiko_model::Platform;
@@ -52,7 +53,7 @@ fn keys(expr: &Expression) -> BTreeSet<String> {
 /// and the keys of its data.
 fn written(platform: &Platform, env: Env) -> BTreeMap<String, BTreeSet<String>> {
     let bodies = terraform::bodies(platform);
-    let root = &bodies[&format!("terraform/envs/{}/main.tf", env.name())];
+    let root = &bodies[&terraform::root_file(env, EnvRoot::Infrastructure, "main.tf")];
     let call = module_call(root, "secrets");
     let locals = root.blocks().find(|b| b.identifier() == "locals").unwrap();
     let each: BTreeMap<String, BTreeSet<String>> = ["databases", "stores"]

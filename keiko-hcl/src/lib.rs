@@ -1,7 +1,8 @@
 //! The builders of Keiko's Terraform configuration for OVHcloud.
 //!
 //! [`render`] writes `terraform/modules/*` (the same modules for every environment),
-//! `terraform/envs/<env>/` (one root per environment, inputs from keiko.yaml),
+//! `terraform/envs/<env>/{infrastructure,argocd}/` (two roots per environment, applied in
+//! that order, inputs from keiko.yaml),
 //! `terraform/global/` (the registry) and `terraform/bootstrap/` (the state buckets).
 //! Every file is built as a typed hcl-rs [`hcl::Body`] and printed in `terraform fmt` form.
 
@@ -25,6 +26,7 @@ use keiko_model::Platform;
 use keiko_model::files::{Files, RenderError};
 use keiko_spec::Env;
 use keiko_spec::platform::Environment;
+use names::EnvRoot;
 use roots::backend::{StateLocation, s3};
 
 /// Renders every Terraform file for `spec`.
@@ -62,16 +64,21 @@ fn module_bodies() -> Vec<(String, Body)> {
     out
 }
 
-/// `terraform/envs/<env>/*.tf`: the environment's root module.
+/// `terraform/envs/<env>/<root>/*.tf`: the environment's two root modules.
 fn env_bodies(platform: &Platform, env: Env, environment: &Environment) -> Result<Vec<(String, Body)>, HclError> {
-    let dir = format!("terraform/{}", names::env_dir(env));
-    let key = format!("{}/terraform.tfstate", env.name());
+    let infra = format!("terraform/{}", EnvRoot::Infrastructure.dir(env));
+    let key = EnvRoot::Infrastructure.state_key(env);
     let location = StateLocation { bucket: &environment.state_bucket, key: &key, region: &environment.region };
+    let argocd = format!("terraform/{}", EnvRoot::Argocd.dir(env));
     Ok(vec![
-        (format!("{dir}/main.tf"), roots::env_main::main_tf(platform, env, environment)?),
-        (format!("{dir}/outputs.tf"), roots::env_outputs::outputs_tf()),
-        (format!("{dir}/variables.tf"), roots::env_variables::variables_tf()),
-        (format!("{dir}/versions.tf"), roots::versions(&["helm", "kubernetes", "ovh", "random"], Some(s3(&location)))),
+        (format!("{infra}/main.tf"), roots::infrastructure::main_tf(platform, env, environment)?),
+        (format!("{infra}/outputs.tf"), roots::infrastructure_outputs::outputs_tf()),
+        (format!("{infra}/variables.tf"), roots::infrastructure_variables::variables_tf()),
+        (format!("{infra}/versions.tf"), roots::versions(&["ovh", "random"], Some(s3(&location)))),
+        (format!("{argocd}/main.tf"), roots::argocd::main_tf(platform, env, environment)?),
+        (format!("{argocd}/outputs.tf"), roots::argocd::outputs_tf()),
+        (format!("{argocd}/variables.tf"), roots::argocd::variables_tf()),
+        (format!("{argocd}/versions.tf"), roots::argocd::versions_tf(env, environment)),
     ])
 }
 

@@ -2,14 +2,10 @@
 
 use crate::error::HclError;
 use hcl::Identifier;
-use keiko_spec::Env;
 
 /// The HCL identifier `name`, or an error naming where it came from.
 pub fn ident(name: &str, origin: &str) -> Result<Identifier, HclError> {
     Identifier::new(name).map_err(|_| HclError::InvalidIdentifier { name: name.to_owned(), origin: origin.to_owned() })
 }
 
-/// The directory of `env`'s root module, relative to `generated/terraform/`.
-pub fn env_dir(env: Env) -> String {
-    format!("envs/{}", env.name())
-}
+pub use keiko_model::terraform_roots::EnvRoot;

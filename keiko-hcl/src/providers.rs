@@ -18,9 +18,9 @@ pub struct Provider {
 
 /// Every provider, pinned exactly: helm is on its 3.x schema (`set = [..]`, `kubernetes = {..}`).
 /// random generates the stores' passwords inside Terraform, so no operator ever sees them.
-pub const PROVIDERS: [Provider; 4] = [
+/// No root needs hashicorp/kubernetes: Argo CD and the root Application are Helm releases.
+pub const PROVIDERS: [Provider; 3] = [
     Provider { name: "helm", source: "hashicorp/helm", version: "3.1.2" },
-    Provider { name: "kubernetes", source: "hashicorp/kubernetes", version: "3.2.1" },
     Provider { name: "ovh", source: "ovh/ovh", version: "2.19.0" },
     Provider { name: "random", source: "hashicorp/random", version: "3.9.0" },
 ];
@@ -47,26 +47,15 @@ pub fn ovh() -> Block {
     Block::builder("provider").add_label("ovh").add_attribute(("endpoint", var("ovh_endpoint"))).build()
 }
 
-/// The connection fields both Kubernetes-facing providers take, from the cluster module.
-fn cluster_connection() -> Vec<(&'static str, Expression)> {
-    let kube = |field: &str| reference("module", &["kubernetes", field]);
-    vec![
-        ("host", kube("host")),
-        ("cluster_ca_certificate", call("base64decode", [kube("cluster_ca_certificate")])),
-        ("client_certificate", call("base64decode", [kube("client_certificate")])),
-        ("client_key", call("base64decode", [kube("client_key")])),
-    ]
-}
-
-/// `provider "helm"` (3.x: `kubernetes` is an object attribute) on the environment's cluster.
-pub fn helm() -> Block {
-    Block::builder("provider").add_label("helm").add_attribute(("kubernetes", object(cluster_connection()))).build()
-}
-
-/// `provider "kubernetes"` on the environment's cluster.
-pub fn kubernetes() -> Block {
-    let connection = cluster_connection()
-        .into_iter()
-        .fold(Block::builder("provider").add_label("kubernetes"), |b, f| b.add_attribute(f));
-    connection.build()
+/// `provider "helm"` (3.x: `kubernetes` is an object attribute) on the environment's cluster,
+/// from `local.<cluster>`: the kubeconfig fields a data source reads at plan time.
+pub fn helm(cluster: &str) -> Block {
+    let field = |name: &str| reference("local", &[cluster, name]);
+    let connection = object([
+        ("host", field("host")),
+        ("cluster_ca_certificate", call("base64decode", [field("cluster_ca_certificate")])),
+        ("client_certificate", call("base64decode", [field("client_certificate")])),
+        ("client_key", call("base64decode", [field("client_key")])),
+    ]);
+    Block::builder("provider").add_label("helm").add_attribute(("kubernetes", connection)).build()
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use hcl::{Block, Body, Expression};
+use keiko_hcl::names::EnvRoot;
 use keiko_model::Platform;
 use keiko_spec::Env;
 use std::collections::BTreeSet;
@@ -43,7 +44,11 @@ fn field<'a>(expr: &'a Expression, key: &str) -> &'a Expression {
 }
 
 fn env_main(platform: &Platform, env: Env) -> Body {
-    common::parsed(&common::render(platform), &format!("terraform/envs/{}/main.tf", env.name()))
+    root_main(platform, env, EnvRoot::Infrastructure)
+}
+
+fn root_main(platform: &Platform, env: Env, root: EnvRoot) -> Body {
+    common::parsed(&common::render(platform), &format!("terraform/{}/main.tf", root.dir(env)))
 }
 
 #[test]
@@ -78,13 +83,15 @@ fn state_buckets_are_the_specs_and_distinct_per_environment() {
     let files = common::render(&platform);
     let mut seen = BTreeSet::new();
     for (env, environment) in platform.environments().iter() {
-        let versions = common::parsed(&files, &format!("terraform/envs/{}/versions.tf", env.name()));
-        let backend = block(block(&versions, "terraform", &[]).body(), "backend", &["s3"]);
-        let bucket = string(attr(backend.body(), "bucket"));
-        assert_eq!(bucket, environment.state_bucket);
-        assert_eq!(string(attr(backend.body(), "key")), format!("{}/terraform.tfstate", env.name()));
-        assert!(matches!(attr(backend.body(), "use_lockfile"), Expression::Bool(true)));
-        assert!(seen.insert(bucket.to_owned()), "{bucket} is shared");
+        for root in EnvRoot::APPLY_ORDER {
+            let versions = common::parsed(&files, &format!("terraform/{}/versions.tf", root.dir(env)));
+            let backend = block(block(&versions, "terraform", &[]).body(), "backend", &["s3"]);
+            let bucket = string(attr(backend.body(), "bucket"));
+            assert_eq!(bucket, environment.state_bucket);
+            assert_eq!(string(attr(backend.body(), "key")), format!("{}/{}.tfstate", env.name(), root.name()));
+            assert!(matches!(attr(backend.body(), "use_lockfile"), Expression::Bool(true)));
+        }
+        assert!(seen.insert(environment.state_bucket.clone()), "{} is shared", environment.state_bucket);
     }
     assert_eq!(
         seen.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -157,7 +164,7 @@ fn argocd_is_installed_at_the_specs_chart_version() {
     let platform = common::keiko();
     let addon = &platform.addons()["argo-cd"];
     for (env, environment) in platform.environments().iter() {
-        let main = env_main(&platform, env);
+        let main = root_main(&platform, env, EnvRoot::Argocd);
         let argocd = block(&main, "module", &["argocd"]);
         assert_eq!(string(attr(argocd.body(), "chart_version")), addon.version);
         assert_eq!(string(attr(argocd.body(), "git_branch")), environment.branch);
@@ -248,7 +255,7 @@ fn velero_object_storage_credentials_are_written_in_every_environment() {
     for env in Env::ALL {
         let main = env_main(&platform, env);
         let storage = block(&main, "module", &["velero_storage"]);
-        assert_eq!(string(attr(storage.body(), "source")), "../../modules/object-storage-user", "{env}");
+        assert_eq!(string(attr(storage.body(), "source")), "../../../modules/object-storage-user", "{env}");
         let secrets = block(&main, "module", &["secrets"]);
         assert_eq!(attr(secrets.body(), "velero_access_key_id").to_string(), "module.velero_storage.access_key_id");
         assert_eq!(

@@ -24,7 +24,7 @@ proptest! {
         for (path, text) in files.iter() {
             prop_assert!(hcl::parse(text).is_ok(), "{} does not parse", path);
         }
-        let main = files.get("terraform/envs/dev/main.tf").unwrap_or_default();
+        let main = files.get("terraform/envs/dev/infrastructure/main.tf").unwrap_or_default();
         prop_assert!(main.contains(&format!("{name} = {{")) || main.contains(&format!("{name} ")), "{} missing", name);
     }
 

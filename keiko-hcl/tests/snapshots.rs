@@ -59,13 +59,15 @@ fn the_argocd_bootstrap_module_matches_its_snapshot() {
 }
 
 #[test]
-fn the_dev_root_matches_its_snapshot() {
-    snapshot("hcl_env_dev", "terraform/envs/dev/");
+fn the_dev_roots_match_their_snapshots() {
+    snapshot("hcl_env_dev", "terraform/envs/dev/infrastructure/");
+    snapshot("hcl_env_dev_argocd", "terraform/envs/dev/argocd/");
 }
 
 #[test]
-fn the_production_root_matches_its_snapshot() {
-    snapshot("hcl_env_production", "terraform/envs/production/");
+fn the_production_roots_match_their_snapshots() {
+    snapshot("hcl_env_production", "terraform/envs/production/infrastructure/");
+    snapshot("hcl_env_production_argocd", "terraform/envs/production/argocd/");
 }
 
 #[test]

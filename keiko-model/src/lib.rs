@@ -12,7 +12,8 @@
 //! - [`object_storage`]: how every S3 client reaches the buckets;
 //! - [`secrets`]: what the secret store holds for the cluster to read;
 //! - [`stores`]: how the stateful stores are reached and logged in to;
-//! - [`telemetry`]: where every workload sends its telemetry.
+//! - [`telemetry`]: where every workload sends its telemetry;
+//! - [`terraform_roots`]: the Terraform roots of an environment and their apply order.
 //!
 //! Each constant that describes an upstream component says where the fact comes from.
 
@@ -28,6 +29,7 @@ pub mod platform;
 pub mod secrets;
 pub mod stores;
 pub mod telemetry;
+pub mod terraform_roots;
 
 pub use files::{Files, RenderError};
 pub use platform::Platform;

@@ -16,6 +16,8 @@ pub mod report;
 pub mod report_sarif;
 pub mod selector;
 pub mod spec_rules;
+pub mod terraform_input;
+pub mod terraform_providers;
 pub mod terraform_rules;
 pub mod yaml_input;
 

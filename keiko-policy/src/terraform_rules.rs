@@ -1,38 +1,14 @@
-//! Terraform rules (KEIKO-TF-001 to 003) on the rendered `.tf` files, parsed back with
-//! hcl-rs: exact provider and Terraform versions, one state bucket per environment, and
-//! exact Helm chart versions.
+//! Terraform rules (KEIKO-TF-001 to 004) on the rendered `.tf` files, parsed back with
+//! hcl-rs: exact provider and Terraform versions, one state bucket per environment, exact
+//! Helm chart versions, and providers configured from values known at plan time
+//! ([`crate::terraform_providers`]).
 
 use super::{Check, Rule, Severity};
 use hcl::{Body, Expression, ObjectKey};
 use keiko_spec::rule_ids;
 use std::collections::BTreeMap;
 
-/// One parsed Terraform file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TfFile {
-    /// The path, relative to `generated/`.
-    pub path: String,
-    /// Its body.
-    pub body: Body,
-}
-
-/// A failure of a Terraform rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TfHit {
-    /// The index of the failing file.
-    pub file: usize,
-    /// What in the file fails (`required_providers.ovh`, `backend.s3`).
-    pub name: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Parses one file; the error names the file and what hcl-rs said.
-pub fn parse(path: &str, text: &str) -> Result<TfFile, String> {
-    hcl::from_str::<Body>(text)
-        .map(|body| TfFile { path: path.to_owned(), body })
-        .map_err(|error| format!("{path}: malformed HCL: {error}"))
-}
+pub use crate::terraform_input::{TfFile, TfHit, parse};
 
 /// The Terraform rules.
 pub fn rules() -> Vec<Rule> {
@@ -57,6 +33,13 @@ pub fn rules() -> Vec<Rule> {
             rationale: "a helm_release without one exact version installs whatever the chart repository serves that day",
             hint: "set version on every helm_release to an exact version, directly or through a module variable every caller sets exactly",
             check: Check::Terraform(pinned_helm_releases),
+        },
+        Rule {
+            id: rule_ids::TF_004,
+            severity: Severity::Error,
+            rationale: "a provider configured from a resource or module of its own root is unknown on the first apply and stale after that resource is replaced",
+            hint: "configure the provider from variables or from data sources known at plan time (another root's remote state, a lookup by its ID); create the resource in an earlier root",
+            check: Check::Terraform(crate::terraform_providers::providers_known_at_plan),
         },
     ]
 }
@@ -135,19 +118,29 @@ fn backends(files: &[TfFile]) -> Vec<(usize, &str, &str)> {
     found
 }
 
-/// Environment stacks (`terraform/envs/<env>/`) use distinct buckets, and no two stacks
-/// share a state (bucket and key); the global stack may share a bucket under its own key.
+/// The environment a file belongs to (`terraform/envs/<env>/...`), if any.
+fn environment(path: &str) -> Option<&str> {
+    path.strip_prefix("terraform/envs/")?.split('/').next()
+}
+
+/// Environments (`terraform/envs/<env>/`, each with several roots) use distinct buckets, and
+/// no two roots share a state (bucket and key); the global root may share a bucket under its
+/// own key.
 fn distinct_state_buckets(files: &[TfFile]) -> Vec<TfHit> {
-    let mut env_buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut env_buckets: BTreeMap<String, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     let mut states: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, bucket, key) in backends(files) {
-        if files.get(index).is_some_and(|f| f.path.starts_with("terraform/envs/")) {
-            env_buckets.entry(format!("state bucket {bucket}")).or_default().push(index);
+        if let Some(env) = files.get(index).and_then(|f| environment(&f.path)) {
+            env_buckets.entry(format!("state bucket {bucket}")).or_default().entry(env).or_default().push(index);
         }
         states.entry(format!("state {bucket}/{key}")).or_default().push(index);
     }
+    let shared_buckets = env_buckets
+        .into_iter()
+        .filter(|(_, by_env)| by_env.len() > 1)
+        .map(|(what, by_env)| (what, by_env.into_values().flatten().collect::<Vec<_>>()));
     let mut hits = Vec::new();
-    for (what, users) in env_buckets.into_iter().chain(states).filter(|(_, users)| users.len() > 1) {
+    for (what, users) in shared_buckets.chain(states.into_iter().filter(|(_, users)| users.len() > 1)) {
         let paths: Vec<&str> = users.iter().filter_map(|&i| files.get(i)).map(|f| f.path.as_str()).collect();
         for &file in &users {
             let message = format!("{what} is shared by {}", paths.join(", "));

@@ -69,6 +69,19 @@ fn tf_002_environments_sharing_a_state_bucket_fail() {
 }
 
 #[test]
+fn tf_002_the_roots_of_one_environment_share_its_bucket_under_their_own_keys() {
+    let root = |name: &str, key: &str| {
+        (format!("terraform/envs/dev/{name}/versions.tf"), versions("1.11.4", "2.19.0", "state-dev", key))
+    };
+    let own_keys = [root("infrastructure", "dev/infrastructure.tfstate"), root("argocd", "dev/argocd.tfstate")];
+    let files: Vec<(&str, String)> = own_keys.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    assert_eq!(failing(&files), Vec::<String>::new());
+    let one_key = [root("infrastructure", "dev/x.tfstate"), root("argocd", "dev/x.tfstate")];
+    let files: Vec<(&str, String)> = one_key.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    assert_eq!(failing(&files), ["KEIKO-TF-002", "KEIKO-TF-002"]);
+}
+
+#[test]
 fn malformed_hcl_is_an_error_naming_the_file() {
     let error = terraform_rules::parse("terraform/x.tf", "terraform {").unwrap_err();
     assert!(error.starts_with("terraform/x.tf: malformed HCL"), "{error}");
@@ -109,4 +122,83 @@ fn tf_003_helm_releases_need_one_exact_version_directly_or_through_every_caller(
         "resource \"helm_release\" \"x\" {\n  chart = \"x\"\n}\n".to_owned(),
     );
     assert_eq!(failing(&[unpinned]), ["KEIKO-TF-003"]);
+}
+
+/// The KEIKO-TF-004 messages of a root whose `main.tf` is `text`.
+fn provider_findings(text: &str) -> Vec<String> {
+    let parsed = [terraform_rules::parse("terraform/envs/dev/argocd/main.tf", text).unwrap()];
+    let report = policy::evaluate_terraform(&parsed, &[]);
+    report.findings.into_iter().filter(|f| f.rule_id == "KEIKO-TF-004").map(|f| f.message).collect()
+}
+
+#[test]
+fn tf_004_a_provider_configured_from_its_own_roots_module_fails_with_the_chain() {
+    let same_root = r#"
+module "kubernetes" {
+  source = "../../modules/ovh-kubernetes"
+}
+locals {
+  k = module.kubernetes
+}
+provider "kubernetes" {
+  host = local.k.host
+}
+provider "helm" {
+  kubernetes = {
+    host = "https://${module.kubernetes.host}"
+  }
+}
+"#;
+    let found = provider_findings(same_root);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|f| f.contains("from local.k -> module.kubernetes,")), "{found:?}");
+    assert!(found.iter().any(|f| f.contains("from module.kubernetes,")), "interpolations are followed: {found:?}");
+}
+
+#[test]
+fn tf_004_a_data_source_looked_up_by_a_resource_of_the_same_root_fails() {
+    let lookup = r#"
+resource "ovh_cloud_project_kube" "cluster" {
+  name = "x"
+}
+data "ovh_cloud_project_kube" "cluster" {
+  kube_id = ovh_cloud_project_kube.cluster.id
+}
+provider "kubernetes" {
+  host = data.ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].host
+}
+"#;
+    let found = provider_findings(lookup);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("data.ovh_cloud_project_kube.cluster -> ovh_cloud_project_kube.cluster"), "{found:?}");
+}
+
+#[test]
+fn tf_004_providers_from_another_roots_state_and_variables_pass() {
+    let remote = r#"
+data "terraform_remote_state" "infrastructure" {
+  backend = "s3"
+  config = {
+    bucket = "state"
+    key    = "dev/infrastructure.tfstate"
+  }
+}
+data "ovh_cloud_project_kube" "cluster" {
+  kube_id = data.terraform_remote_state.infrastructure.outputs.cluster_id
+}
+locals {
+  k = data.ovh_cloud_project_kube.cluster.kubeconfig_attributes[0]
+}
+provider "ovh" {
+  endpoint = var.ovh_endpoint
+}
+provider "kubernetes" {
+  host     = local.k.host
+  insecure = [for x in var.flags : x if x][0]
+}
+resource "helm_release" "argocd" {
+  name = "argocd"
+}
+"#;
+    assert_eq!(provider_findings(remote), Vec::<String>::new());
 }

@@ -47,9 +47,11 @@ pub const TF_001: &str = "KEIKO-TF-001";
 pub const TF_002: &str = "KEIKO-TF-002";
 /// `KEIKO-TF-003`.
 pub const TF_003: &str = "KEIKO-TF-003";
+/// `KEIKO-TF-004`.
+pub const TF_004: &str = "KEIKO-TF-004";
 
 /// Every rule ID, in order.
-pub const ALL: [&str; 21] = [
+pub const ALL: [&str; 22] = [
     K8S_001, K8S_002, K8S_003, K8S_004, K8S_005, K8S_006, K8S_007, K8S_008, K8S_009, K8S_010, K8S_011, K8S_012,
-    K8S_013, K8S_014, K8S_015, K8S_016, SPEC_001, SPEC_003, TF_001, TF_002, TF_003,
+    K8S_013, K8S_014, K8S_015, K8S_016, SPEC_001, SPEC_003, TF_001, TF_002, TF_003, TF_004,
 ];

@@ -12,6 +12,11 @@ pub fn bodies(platform: &keiko_model::Platform) -> BTreeMap<String, Body> {
     keiko_hcl::bodies(platform).unwrap().into_iter().collect()
 }
 
+/// The path of `file` of `env`'s root `root`, as [`bodies`] keys it.
+pub fn root_file(env: keiko_spec::Env, root: keiko_hcl::names::EnvRoot, file: &str) -> String {
+    format!("terraform/{}/{file}", root.dir(env))
+}
+
 /// The call of module `name` in `root`.
 pub fn module_call<'a>(root: &'a Body, name: &str) -> &'a Block {
     root.blocks()

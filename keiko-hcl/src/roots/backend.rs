@@ -1,7 +1,7 @@
 //! The `s3` backend on OVHcloud Object Storage, with native lock files.
 
 use crate::expr::object;
-use hcl::Block;
+use hcl::{Block, Expression};
 
 /// Where a root keeps its state: bucket and key.
 pub struct StateLocation<'a> {
@@ -19,17 +19,35 @@ pub use keiko_model::object_storage::{endpoint as s3_endpoint, s3_region};
 /// names, checksum headers) that OVHcloud does not implement; `use_lockfile` locks with
 /// `<key>.tflock` through conditional writes instead of a DynamoDB table.
 pub fn s3(location: &StateLocation<'_>) -> Block {
-    Block::builder("backend")
-        .add_label("s3")
-        .add_attribute(("bucket", location.bucket))
-        .add_attribute(("key", location.key))
-        .add_attribute(("region", s3_region(location.region)))
-        .add_attribute(("endpoints", object([("s3", s3_endpoint(location.region).into())])))
-        .add_attribute(("use_lockfile", true))
-        .add_attribute(("skip_credentials_validation", true))
-        .add_attribute(("skip_metadata_api_check", true))
-        .add_attribute(("skip_region_validation", true))
-        .add_attribute(("skip_requesting_account_id", true))
-        .add_attribute(("skip_s3_checksum", true))
-        .build()
+    let settings = settings(location, true);
+    settings.into_iter().fold(Block::builder("backend").add_label("s3"), |b, a| b.add_attribute(a)).build()
+}
+
+/// The `config` of a `terraform_remote_state` that reads the state at `location`: the
+/// backend's settings without the lock, since a reader never writes.
+pub fn remote_state_config(location: &StateLocation<'_>) -> Expression {
+    object(settings(location, false))
+}
+
+fn settings(location: &StateLocation<'_>, lock: bool) -> Vec<(&'static str, Expression)> {
+    let mut settings = vec![
+        ("bucket", location.bucket.into()),
+        ("key", location.key.into()),
+        ("region", s3_region(location.region).into()),
+        ("endpoints", object([("s3", s3_endpoint(location.region).into())])),
+    ];
+    if lock {
+        settings.push(("use_lockfile", true.into()));
+    }
+    settings.extend(
+        [
+            "skip_credentials_validation",
+            "skip_metadata_api_check",
+            "skip_region_validation",
+            "skip_requesting_account_id",
+            "skip_s3_checksum",
+        ]
+        .map(|name| (name, Expression::from(true))),
+    );
+    settings
 }

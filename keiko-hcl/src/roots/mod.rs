@@ -1,12 +1,14 @@
-//! The root modules Terraform runs: one per environment, the shared `global` root, and the
-//! `bootstrap` root that creates the state buckets with local state.
+//! The root modules Terraform runs: two per environment (infrastructure, then argocd), the
+//! shared `global` root, and the `bootstrap` root that creates the state buckets with local
+//! state.
 
+pub mod argocd;
 pub mod backend;
 pub mod bootstrap;
-pub mod env_main;
-pub mod env_outputs;
-pub mod env_variables;
 pub mod global;
+pub mod infrastructure;
+pub mod infrastructure_outputs;
+pub mod infrastructure_variables;
 
 use crate::blocks::{Variable, variable};
 use crate::expr::bare;

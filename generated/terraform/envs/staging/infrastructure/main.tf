@@ -68,24 +68,8 @@ provider "ovh" {
   endpoint = var.ovh_endpoint
 }
 
-provider "helm" {
-  kubernetes = {
-    host                   = module.kubernetes.host
-    cluster_ca_certificate = base64decode(module.kubernetes.cluster_ca_certificate)
-    client_certificate     = base64decode(module.kubernetes.client_certificate)
-    client_key             = base64decode(module.kubernetes.client_key)
-  }
-}
-
-provider "kubernetes" {
-  host                   = module.kubernetes.host
-  cluster_ca_certificate = base64decode(module.kubernetes.cluster_ca_certificate)
-  client_certificate     = base64decode(module.kubernetes.client_certificate)
-  client_key             = base64decode(module.kubernetes.client_key)
-}
-
 module "kubernetes" {
-  source             = "../../modules/ovh-kubernetes"
+  source             = "../../../modules/ovh-kubernetes"
   cluster_name       = "keikolatam-staging"
   region             = "GRA11"
   kubernetes_version = "1.35"
@@ -104,7 +88,7 @@ module "kubernetes" {
 }
 
 module "postgres" {
-  source = "../../modules/ovh-postgres"
+  source = "../../../modules/ovh-postgres"
   name   = "keikolatam-staging"
   region = "GRA"
   postgres = {
@@ -117,7 +101,7 @@ module "postgres" {
 }
 
 module "backups" {
-  source = "../../modules/object-storage"
+  source = "../../../modules/object-storage"
   name   = "keikolatam-backups-staging"
   region = "GRA"
   expiration_rules = [
@@ -136,13 +120,13 @@ module "backups" {
 }
 
 module "velero_storage" {
-  source      = "../../modules/object-storage-user"
+  source      = "../../../modules/object-storage-user"
   description = "velero keikolatam-staging"
   bucket      = module.backups.name
 }
 
 module "secrets" {
-  source                   = "../../modules/secrets"
+  source                   = "../../../modules/secrets"
   name                     = "keikolatam-staging"
   environment              = "staging"
   ovh_subsidiary           = "FR"
@@ -155,17 +139,4 @@ module "secrets" {
   stores                   = local.stores
   velero_access_key_id     = module.velero_storage.access_key_id
   velero_secret_access_key = module.velero_storage.secret_access_key
-}
-
-module "argocd" {
-  source         = "../../modules/argocd-bootstrap"
-  repository     = "https://argoproj.github.io/argo-helm"
-  chart_version  = "8.3.4"
-  namespace      = "argocd"
-  git_repository = "https://github.com/keikolatam/keiko-platform"
-  git_branch     = "staging"
-  git_path       = "generated/argocd/staging"
-  depends_on = [
-    module.kubernetes
-  ]
 }

@@ -8,23 +8,15 @@ terraform {
       source  = "hashicorp/helm"
       version = "3.1.2"
     }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "3.2.1"
-    }
     ovh = {
       source  = "ovh/ovh"
       version = "2.19.0"
     }
-    random = {
-      source  = "hashicorp/random"
-      version = "3.9.0"
-    }
   }
 
   backend "s3" {
-    bucket = "keikolatam-terraform-state-dev"
-    key    = "dev/terraform.tfstate"
+    bucket = "keikolatam-terraform-state-staging"
+    key    = "staging/argocd.tfstate"
     region = "gra"
     endpoints = {
       s3 = "https://s3.gra.io.cloud.ovh.net"

@@ -4,14 +4,6 @@ terraform {
   required_version = "1.11.4"
 
   required_providers {
-    helm = {
-      source  = "hashicorp/helm"
-      version = "3.1.2"
-    }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "3.2.1"
-    }
     ovh = {
       source  = "ovh/ovh"
       version = "2.19.0"
@@ -23,8 +15,8 @@ terraform {
   }
 
   backend "s3" {
-    bucket = "keikolatam-terraform-state-staging"
-    key    = "staging/terraform.tfstate"
+    bucket = "keikolatam-terraform-state-dev"
+    key    = "dev/infrastructure.tfstate"
     region = "gra"
     endpoints = {
       s3 = "https://s3.gra.io.cloud.ovh.net"

@@ -1,4 +1,5 @@
-//! An environment's `main.tf`: providers, shared locals and the calls of every module.
+//! The `main.tf` of an environment's infrastructure root: the ovh provider, shared locals
+//! and the modules that create what the cluster and its workloads run on.
 
 use crate::blocks::module_call;
 use crate::error::HclError;
@@ -9,37 +10,25 @@ use hcl::{Block, Body, Expression};
 use keiko_model::Platform;
 use keiko_model::generated::MANAGED_BY;
 use keiko_spec::Env;
-use keiko_spec::addon::Addon;
 use keiko_spec::platform::{Environment, NodePool};
 
-/// Modules, relative to an environment root.
-const MODULES: &str = "../../modules";
-/// The add-on whose chart and version install ArgoCD.
-pub const ARGOCD_ADDON: &str = "argo-cd";
+/// Modules, relative to an environment's root (`envs/<env>/<root>`).
+pub const MODULES: &str = "../../../modules";
 /// The OVHcloud subsidiary that bills Keiko's KMS.
 pub const OVH_SUBSIDIARY: &str = "FR";
 /// The call of module `object-storage-user` that makes Velero's S3 key.
 pub const VELERO_STORAGE: &str = "velero_storage";
 
-/// The folder of `generated/` the root Application of `env` syncs.
-pub fn root_app_path(env: Env) -> String {
-    format!("generated/argocd/{}", env.name())
-}
-
-/// The `main.tf` of `env`.
+/// The infrastructure `main.tf` of `env`.
 pub fn main_tf(platform: &Platform, env: Env, environment: &Environment) -> Result<Body, HclError> {
-    let addon = platform.addons().get(ARGOCD_ADDON).ok_or_else(|| HclError::MissingAddon(ARGOCD_ADDON.into()))?;
     Ok(Body::builder()
         .add_block(locals(platform, env)?)
         .add_block(providers::ovh())
-        .add_block(providers::helm())
-        .add_block(providers::kubernetes())
         .add_block(kubernetes(platform, environment))
         .add_block(postgres(environment))
         .add_block(backups(platform, env, environment))
         .add_block(velero_storage(environment))
         .add_block(secrets(env, environment))
-        .add_block(argocd(platform, env, environment, addon))
         .build())
 }
 
@@ -165,17 +154,5 @@ fn secrets(env: Env, environment: &Environment) -> Block {
         .add_attribute(("stores", reference("local", &["stores"])))
         .add_attribute(("velero_access_key_id", velero("access_key_id")))
         .add_attribute(("velero_secret_access_key", velero("secret_access_key")))
-        .build()
-}
-
-fn argocd(platform: &Platform, env: Env, environment: &Environment, addon: &Addon) -> Block {
-    module_call("argocd", MODULES, "argocd-bootstrap")
-        .add_attribute(("repository", addon.repository.as_str()))
-        .add_attribute(("chart_version", addon.version.as_str()))
-        .add_attribute(("namespace", addon.namespace.as_str()))
-        .add_attribute(("git_repository", platform.settings().repository.as_str()))
-        .add_attribute(("git_branch", environment.branch.as_str()))
-        .add_attribute(("git_path", root_app_path(env)))
-        .add_attribute(("depends_on", Expression::Array(vec![reference("module", &["kubernetes"])])))
         .build()
 }

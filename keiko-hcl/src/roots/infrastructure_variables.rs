@@ -1,4 +1,5 @@
-//! An environment's `variables.tf`: the inputs that are not in keiko.yaml.
+//! The `variables.tf` of an environment's infrastructure root: the inputs that are not in
+//! keiko.yaml.
 
 use super::ovh_endpoint_variable;
 use crate::blocks::{Variable, variable};

@@ -1,4 +1,5 @@
-//! An environment's `outputs.tf`.
+//! The `outputs.tf` of an environment's infrastructure root: what the argocd root reads
+//! from its state (`cluster_id`) and what an operator reads after the apply.
 
 use crate::blocks::{output, sensitive_output};
 use crate::expr::reference;
@@ -8,7 +9,11 @@ use hcl::Body;
 pub fn outputs_tf() -> Body {
     let module = |name: &str, field: &str| reference("module", &[name, field]);
     Body::builder()
-        .add_block(output("cluster_id", "The Managed Kubernetes cluster ID.", module("kubernetes", "id")))
+        .add_block(output(
+            crate::roots::argocd::CLUSTER_ID_OUTPUT,
+            "The Managed Kubernetes cluster ID: the argocd root looks the cluster up by it.",
+            module("kubernetes", "id"),
+        ))
         .add_block(output(
             "cluster_name",
             "The cluster name, as ArgoCD and kubeconfigs know it.",
