@@ -4,14 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keiko_generate::{drift, render_all, write};
-use keiko_model::Platform;
 use std::path::Path;
 
 #[test]
 fn generated_tree_matches_the_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let text = std::fs::read_to_string(root.join("keiko.yaml")).expect("keiko.yaml is readable");
-    let platform = Platform::new(keiko_spec::load("keiko.yaml", &text).unwrap_or_else(|errors| panic!("{errors}")));
+    let spec = keiko_spec::load("keiko.yaml", &text).unwrap_or_else(|errors| panic!("{errors}"));
+    let platform = keiko_generate::platform(&root.join("keiko.yaml"), spec).unwrap_or_else(|errors| panic!("{errors}"));
     let files = render_all(&platform).expect("the fleet renders");
     let out = root.join("generated");
     let drift = drift::compare(&files, &out).expect("generated/ is readable");

@@ -10,6 +10,33 @@ pub mod write;
 use keiko_manifests::{Files, RenderError};
 use keiko_model::Platform;
 use keiko_policy::{self as policy, Report};
+use keiko_spec::facts::{self, AllFacts};
+use keiko_spec::{Env, Spec, SpecErrors};
+use std::path::Path;
+
+/// The platform of `spec`, read from `spec_file`, with the Terraform facts of every
+/// environment whose `facts/<env>.json` exists beside it (ADR 0017). A facts file that does
+/// not fit the spec is an error like a bad spec: every problem, located. An unreadable one
+/// too, since a missing file is the only way to say "not applied yet".
+pub fn platform(spec_file: &Path, spec: Spec) -> Result<Platform, SpecErrors> {
+    let dir = spec_file.parent().unwrap_or(Path::new(""));
+    let mut all = AllFacts::new();
+    for env in Env::ALL {
+        let relative = facts::facts_file(env);
+        let path = dir.join(&relative);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => {
+                let problem = keiko_spec::Problem::Invalid(format!("cannot read it: {error}"));
+                let errors = vec![keiko_spec::SpecError::new(keiko_spec::SpecPath::root(), problem)];
+                return Err(SpecErrors { file: path.display().to_string(), errors });
+            }
+        };
+        all.insert(env, facts::load(&path.display().to_string(), &text, &spec)?);
+    }
+    Ok(Platform::new(spec).with_terraform_facts(all))
+}
 
 /// Every generated file of the platform: Kubernetes, Terraform, the schema and the
 /// policy report.

@@ -169,11 +169,11 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 fn generate(args: &Args, file: &str, text: &str, started: Instant) -> anyhow::Result<ExitCode> {
     let run = start(args)?;
-    let spec = match keiko_spec::load(file, text) {
-        Ok(spec) => spec,
+    let platform = match keiko_spec::load(file, text).and_then(|spec| keiko_generate::platform(&args.spec, spec)) {
+        Ok(platform) => platform,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    output(args, &Platform::new(spec), run, started)
+    output(args, &platform, run, started)
 }
 
 /// What the flags ask of the writer.
@@ -232,11 +232,11 @@ fn apply_edit(
     changes: &[TagChange],
     started: Instant,
 ) -> anyhow::Result<ExitCode> {
-    let spec = match keiko_spec::load(file, text) {
-        Ok(spec) => spec,
+    let platform = match keiko_spec::load(file, text).and_then(|spec| keiko_generate::platform(&args.spec, spec)) {
+        Ok(platform) => platform,
         Err(errors) => return Ok(invalid(&errors)),
     };
-    let (files, policy) = render_checked(&Platform::new(spec)).context("rendering failed; nothing was written")?;
+    let (files, policy) = render_checked(&platform).context("rendering failed; nothing was written")?;
     if policy.has_errors() {
         return Ok(refuse(&policy));
     }

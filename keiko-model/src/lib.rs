@@ -3,6 +3,7 @@
 //!
 //! - [`Platform`]: the validated spec resolved for the builders: add-ons by role,
 //!   quantities as numbers, the [`connections`] between workloads computed once;
+//! - [`databases`]: how workloads reach the managed PostgreSQL service;
 //! - [`files`]: the tree every builder renders into;
 //! - [`charts`]: what each upstream chart installs with our values, read at its version;
 //! - [`gateway_api`]: the Gateway API CRDs and where they are synced from;
@@ -19,6 +20,7 @@
 
 pub mod charts;
 pub mod connections;
+pub mod databases;
 pub mod files;
 pub mod gateway_api;
 pub mod generated;

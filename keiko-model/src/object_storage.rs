@@ -27,5 +27,10 @@ pub fn s3_region(region: &str) -> String {
 
 /// The S3 endpoint of an OVHcloud region (`GRA` → `https://s3.gra.io.cloud.ovh.net`).
 pub fn endpoint(region: &str) -> String {
-    format!("https://s3.{}.io.cloud.ovh.net", s3_region(region))
+    format!("{SCHEME}://s3.{}.io.cloud.ovh.net", s3_region(region))
 }
+
+/// The endpoints' scheme: HTTPS only.
+const SCHEME: &str = "https";
+/// The port of [`SCHEME`] (the endpoints name no port), which network policies open.
+pub const HTTPS_PORT: u16 = 443;

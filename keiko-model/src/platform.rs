@@ -6,6 +6,7 @@
 use crate::connections::Connections;
 use keiko_spec::addon::{Addon, Chart};
 use keiko_spec::backup::Backups;
+use keiko_spec::facts::{AllFacts, TerraformFacts};
 use keiko_spec::observability::Observability;
 use keiko_spec::platform::{Environment, Platform as Settings};
 use keiko_spec::security::Security;
@@ -24,6 +25,8 @@ pub struct Platform {
     amounts: BTreeMap<String, PerEnv<Amounts>>,
     /// The volume size of every store, parsed, by store name.
     storage: BTreeMap<String, PerEnv<i128>>,
+    /// What each applied environment's infrastructure root decided (ports OVHcloud assigned).
+    terraform: AllFacts,
 }
 
 /// A workload's requests and limits per pod, in billionths of a core or a byte.
@@ -77,7 +80,19 @@ impl Platform {
             .iter()
             .map(|(name, store)| (name.clone(), PerEnv::from_fn(|env| amount(&store.storage.get(env).size))))
             .collect();
-        Platform { spec, connections, amounts, storage }
+        Platform { spec, connections, amounts, storage, terraform: AllFacts::new() }
+    }
+
+    /// This platform with the Terraform facts of the environments that have been applied
+    /// (read and checked by `keiko_spec::facts::load`).
+    pub fn with_terraform_facts(self, terraform: AllFacts) -> Platform {
+        Platform { terraform, ..self }
+    }
+
+    /// The Terraform facts of `env`, once its infrastructure root has been applied and its
+    /// `platform_facts` output written to `facts/<env>.json`.
+    pub fn terraform_facts(&self, env: Env) -> Option<&TerraformFacts> {
+        self.terraform.get(&env)
     }
 
     /// The validated spec as written, for the checks (exemptions, registry) and edits.

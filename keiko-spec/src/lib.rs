@@ -13,6 +13,7 @@ pub mod document;
 pub mod edit;
 pub mod env;
 pub mod error;
+pub mod facts;
 pub mod observability;
 pub mod platform;
 pub mod rule_ids;

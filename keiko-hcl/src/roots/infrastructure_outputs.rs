@@ -2,8 +2,17 @@
 //! from its state (`cluster_id`) and what an operator reads after the apply.
 
 use crate::blocks::{output, sensitive_output};
-use crate::expr::reference;
-use hcl::Body;
+use crate::expr::{object, reference};
+use hcl::{Body, Expression};
+
+/// The value of `platform_facts`, shaped exactly like `keiko_spec::facts::TerraformFacts`.
+fn platform_facts() -> Expression {
+    let postgres = |field: &str| reference("module", &["postgres", field]);
+    object([(
+        "postgres",
+        object([("host", postgres("host")), ("port", postgres("port")), ("pool_ports", postgres("pool_ports"))]),
+    )])
+}
 
 /// The `outputs.tf` of an environment root.
 pub fn outputs_tf() -> Body {
@@ -23,6 +32,11 @@ pub fn outputs_tf() -> Body {
             "kubeconfig",
             "The cluster's admin kubeconfig: terraform output -raw kubeconfig > ~/.kube/keiko-<env>.",
             module("kubernetes", "kubeconfig"),
+        ))
+        .add_block(output(
+            keiko_spec::facts::OUTPUT,
+            "What the manifests need from this apply: terraform output -json platform_facts > facts/<env>.json (ADR 0017).",
+            platform_facts(),
         ))
         .add_block(output("postgres_host", "The PostgreSQL host.", module("postgres", "host")))
         .add_block(output(

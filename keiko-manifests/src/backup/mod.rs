@@ -22,8 +22,10 @@ use keiko_spec::service::Service;
 /// ([`service_objects`]), so no component, and no ArgoCD build, grows with the fleet.
 pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError> {
     let namespace = &platform.settings().namespace;
-    let mut objects =
-        vec![Object::new(&storage::secret(platform, namespace))?, Object::new(&network::policy(platform, namespace))?];
+    let mut objects = vec![
+        Object::new(&storage::secret(platform, namespace))?,
+        Object::new(&network::policy(platform, env, namespace))?,
+    ];
     if let Some(job) = drill::cron_job_for(platform, env, network::pod_labels(platform, drill::NAME)) {
         objects.push(Object::new(&job)?);
     }

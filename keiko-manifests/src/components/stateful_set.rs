@@ -97,7 +97,7 @@ pub fn objects(
         Object::new(&service::cluster_ip(ns, name, name, &store.ports, labels.clone()))?,
         Object::new(&stateful_set(name, store, env, labels.clone()))?,
         Object::new(&autoscaling::pdb(ns, name, labels.clone()))?,
-        Object::new(&crate::k8s::network_policy::workload(platform, &me, &flows, false, labels.clone()))?,
+        Object::new(&crate::k8s::network_policy::workload(platform, &me, &flows, None, labels.clone()))?,
         Object::new(&crate::k8s::mesh::authorization(platform, &me, &flows, labels.clone()))?,
         Object::new(&crate::k8s::secrets::store_credentials(
             ns,

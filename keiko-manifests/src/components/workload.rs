@@ -59,7 +59,7 @@ pub fn objects(
     objects.push(Object::new(&autoscaling::hpa(namespace, target, *replicas, svc.autoscaling, labels.clone()))?);
     objects.push(Object::new(&autoscaling::pdb(namespace, name, labels.clone()))?);
     objects.push(Object::new(&autoscaling::vpa(namespace, target, labels.clone()))?);
-    objects.extend(security_objects(platform, name, svc, &labels, flows)?);
+    objects.extend(security_objects(platform, env, name, svc, &labels, flows)?);
     objects.extend(routes::objects(platform, name, svc, env, &labels)?);
     objects.push(Object::new(&crate::observability::slo::service_monitor(namespace, name, labels.clone()))?);
     objects.push(Object::new(&crate::observability::slo::rules(namespace, name, svc, labels.clone()))?);
@@ -74,6 +74,7 @@ pub fn objects(
 /// Network policy, mesh authorization, secrets and API access of a service.
 fn security_objects(
     platform: &Platform,
+    env: Env,
     name: &str,
     svc: &Service,
     labels: &BTreeMap<String, String>,
@@ -82,8 +83,9 @@ fn security_objects(
     let namespace = platform.settings().namespace.as_str();
     let me = Workload { namespace: namespace.to_owned(), name: name.to_owned() };
     let flows = flows.touching(&me).to_vec();
+    let database = svc.database.as_ref().map(|_| keiko_model::databases::for_service(platform, env, name));
     let mut objects = vec![
-        Object::new(&network_policy::workload(platform, &me, &flows, svc.database.is_some(), labels.clone()))?,
+        Object::new(&network_policy::workload(platform, &me, &flows, database.as_ref(), labels.clone()))?,
         Object::new(&mesh::authorization(platform, &me, &flows, labels.clone()))?,
     ];
     let plain = mesh::outside_mesh_ports(&me, &flows);

@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use keiko_model::Platform;
 use keiko_model::connections::{self, Flow, Peer, Workload};
+use keiko_model::databases::DatabaseEgress;
 use keiko_spec::addon::Chart;
 use std::collections::BTreeMap;
 
@@ -19,13 +20,10 @@ use std::collections::BTreeMap;
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// The label Istio puts on the pods it deploys for a Gateway.
 pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
-/// PostgreSQL's port on the managed databases.
-pub const POSTGRES_PORT: i32 = 5432;
+/// The annotation that says why a workload's database egress is closed.
+pub const DATABASE_EGRESS_ANNOTATION: &str = "keiko.io/database-egress";
 /// istiod's xDS and certificate port that sidecars connect to.
 const ISTIOD_PORT: i32 = 15012;
-/// Private address ranges: the managed databases answer on public addresses only, so
-/// database egress never needs to reach into private networks.
-const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// Denies all ingress and egress to every pod of `namespace` that no other policy opens.
 pub fn default_deny(platform: &Platform, namespace: &str) -> NetworkPolicy {
@@ -39,12 +37,13 @@ pub fn default_deny(platform: &Platform, namespace: &str) -> NetworkPolicy {
     }
 }
 
-/// The policy of one workload: ingress from its allowed peers, egress to its callees.
+/// The policy of one workload: ingress from its allowed peers, egress to its callees and,
+/// when it has one, to its database ([`keiko_model::databases`]).
 pub fn workload(
     platform: &Platform,
     target: &Workload,
     flows: &[Flow],
-    has_database: bool,
+    database: Option<&DatabaseEgress>,
     labels: BTreeMap<String, String>,
 ) -> NetworkPolicy {
     let ingress = group_by_peer(connections::into(flows, target).map(|f| (f.from.clone(), f.port)))
@@ -62,9 +61,14 @@ pub fn workload(
                 ports: Some(tcp_ports(&ports)),
             })
             .collect();
-    egress.extend(platform_egress(platform, has_database));
+    egress.extend(platform_egress(platform));
+    egress.extend(database.and_then(database_egress));
+    let mut metadata = object_meta(&target.name, &target.namespace, labels);
+    if let Some(note) = database.and_then(DatabaseEgress::pending_note) {
+        metadata.annotations = Some(BTreeMap::from([(DATABASE_EGRESS_ANNOTATION.to_owned(), note)]));
+    }
     NetworkPolicy {
-        metadata: object_meta(&target.name, &target.namespace, labels),
+        metadata,
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
                 match_labels: Some(labels::selector(&target.name)),
@@ -134,9 +138,8 @@ pub fn dns_egress() -> NetworkPolicyEgressRule {
     NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(vec![port("UDP", 53), port("TCP", 53)]) }
 }
 
-/// DNS, the telemetry agent, the mesh control plane, and the managed PostgreSQL service
-/// when there is one.
-fn platform_egress(platform: &Platform, has_database: bool) -> Vec<NetworkPolicyEgressRule> {
+/// DNS, the telemetry agent and the mesh control plane.
+fn platform_egress(platform: &Platform) -> Vec<NetworkPolicyEgressRule> {
     let mut rules = vec![dns_egress()];
     let collector = pods_in(&platform.observability().namespace, labels::selector(keiko_model::telemetry::AGENT));
     let otlp = [keiko_model::telemetry::OTLP_GRPC, keiko_model::telemetry::OTLP_HTTP];
@@ -151,17 +154,20 @@ fn platform_egress(platform: &Platform, has_database: bool) -> Vec<NetworkPolicy
             ports: Some(vec![port("TCP", ISTIOD_PORT)]),
         });
     }
-    if has_database {
-        let public = NetworkPolicyPeer {
-            ip_block: Some(IPBlock {
-                cidr: "0.0.0.0/0".to_owned(),
-                except: Some(PRIVATE_RANGES.map(str::to_owned).to_vec()),
-            }),
-            ..Default::default()
-        };
-        rules.push(NetworkPolicyEgressRule { to: Some(vec![public]), ports: Some(vec![port("TCP", POSTGRES_PORT)]) });
-    }
     rules
+}
+
+/// The rule that opens `database`, or none while its ports are unknown.
+pub fn database_egress(database: &DatabaseEgress) -> Option<NetworkPolicyEgressRule> {
+    let DatabaseEgress::Open { cidr, except, ports } = database else { return None };
+    let to = NetworkPolicyPeer {
+        ip_block: Some(IPBlock { cidr: cidr.clone(), except: (!except.is_empty()).then(|| except.clone()) }),
+        ..Default::default()
+    };
+    Some(NetworkPolicyEgressRule {
+        to: Some(vec![to]),
+        ports: Some(ports.iter().map(|p| port("TCP", i32::from(*p))).collect()),
+    })
 }
 
 /// The gateway's pods: HTTP and HTTPS from anywhere, and out to the routed services.
@@ -184,7 +190,7 @@ pub fn gateway_pods(platform: &Platform, flows: &[Flow]) -> NetworkPolicy {
         to: Some(vec![acme_solver_pods(platform)]),
         ports: Some(vec![port("TCP", ACME_SOLVER_PORT)]),
     });
-    egress.extend(platform_egress(platform, false));
+    egress.extend(platform_egress(platform));
     NetworkPolicy {
         metadata: object_meta(&gateway.name, &gateway.namespace, labels::platform(platform, &gateway.name)),
         spec: Some(NetworkPolicySpec {

@@ -16,6 +16,17 @@ output "kubeconfig" {
   sensitive   = true
 }
 
+output "platform_facts" {
+  description = "What the manifests need from this apply: terraform output -json platform_facts > facts/<env>.json (ADR 0017)."
+  value = {
+    postgres = {
+      host       = module.postgres.host
+      port       = module.postgres.port
+      pool_ports = module.postgres.pool_ports
+    }
+  }
+}
+
 output "postgres_host" {
   description = "The PostgreSQL host."
   value       = module.postgres.host

@@ -1,0 +1,127 @@
+//! Terraform facts: what an environment's infrastructure root decided when it was applied
+//! and the manifests need, such as the port OVHcloud assigned to each service's
+//! connection pool (ADR 0017).
+//!
+//! The infrastructure root has one output for this, `platform_facts`; after an apply an
+//! operator writes it to `facts/<env>.json` next to keiko.yaml
+//! (`terraform output -json platform_facts > facts/<env>.json`) and commits it. `generate`
+//! reads the file like the spec: every problem at once, located, exit 2. An environment
+//! without the file is rendered with its database egress closed, never with a guessed port.
+
+use crate::document::Spec;
+use crate::env::Env;
+use crate::error::{Problem, SpecError, SpecErrors, SpecPath};
+use crate::{shape, source};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The directory of the facts files, relative to keiko.yaml.
+pub const FACTS_DIR: &str = "facts";
+/// The infrastructure root's output the facts file is a copy of.
+pub const OUTPUT: &str = "platform_facts";
+
+/// The facts file of `env`, relative to keiko.yaml.
+pub fn facts_file(env: Env) -> String {
+    format!("{FACTS_DIR}/{}.json", env.name())
+}
+
+/// The facts of one environment, as `terraform output -json platform_facts` prints them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformFacts {
+    /// The environment's managed PostgreSQL service.
+    pub postgres: PostgresFacts,
+}
+
+/// Where the managed PostgreSQL service answers, as OVHcloud assigned it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresFacts {
+    /// The primary endpoint's host name (`endpoints[0].domain`).
+    pub host: String,
+    /// The primary endpoint's port, for direct connections (`endpoints[0].port`).
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// Each service's connection pool port, by service name (the pools' `port`).
+    pub pool_ports: BTreeMap<String, u16>,
+}
+
+/// The JSON Schema of a facts file.
+pub fn json_schema() -> Value {
+    let mut schema = schemars::schema_for!(TerraformFacts).to_value();
+    // Pool ports are u16 maps; state their bounds so a 0 or 70000 is a located shape error.
+    if let Some(ports) = schema.pointer_mut("/$defs/PostgresFacts/properties/pool_ports/additionalProperties") {
+        ports["minimum"] = Value::from(1);
+        ports["maximum"] = Value::from(65535);
+    }
+    schema
+}
+
+/// Reads the facts file `file` of `env` and checks it against `spec`: a pool port for
+/// every service with a database and for nothing else, and a host name that is one.
+pub fn load(file: &str, text: &str, spec: &Spec) -> Result<TerraformFacts, SpecErrors> {
+    let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors };
+    let document = source::parse(text).map_err(fail)?;
+    let shape_errors = shape::check(&document, &json_schema());
+    if !shape_errors.is_empty() {
+        return Err(fail(shape_errors));
+    }
+    let source::Document { value, map } = document;
+    let facts: TerraformFacts = serde_json::from_value(value)
+        .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
+    let mut errors = problems(&facts, spec);
+    if errors.is_empty() {
+        return Ok(facts);
+    }
+    for error in &mut errors {
+        error.location = map.locate(&error.path);
+    }
+    errors.sort_by(|a, b| (a.location, &a.path).cmp(&(b.location, &b.path)));
+    Err(fail(errors))
+}
+
+fn problems(facts: &TerraformFacts, spec: &Spec) -> Vec<SpecError> {
+    let postgres = SpecPath::root().key("postgres");
+    let mut errors = Vec::new();
+    let host = &facts.postgres.host;
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+    };
+    if host.is_empty() || host.len() > 253 || !host.split('.').all(label_ok) {
+        errors.push(SpecError::new(
+            postgres.key("host"),
+            Problem::Invalid(format!("`{host}` is not a host name; copy `endpoints[0].domain` as Terraform prints it")),
+        ));
+    }
+    let with_database: Vec<&str> =
+        spec.services().iter().filter(|(_, s)| s.database.is_some()).map(|(n, _)| n.as_str()).collect();
+    let pools = postgres.key("pool_ports");
+    for name in &with_database {
+        if !facts.postgres.pool_ports.contains_key(*name) {
+            errors.push(SpecError::new(
+                pools.clone(),
+                Problem::Invalid(format!(
+                    "no pool port for `{name}`, which has a database in keiko.yaml: apply the infrastructure root, then write `terraform output -json {OUTPUT}` again"
+                )),
+            ));
+        }
+    }
+    for name in facts.postgres.pool_ports.keys().filter(|n| !with_database.contains(&n.as_str())) {
+        errors.push(SpecError::new(
+            pools.key(name),
+            Problem::Invalid(format!(
+                "`{name}` has no database in keiko.yaml; expected pool ports for: {}",
+                with_database.join(", ")
+            )),
+        ));
+    }
+    errors
+}
+
+/// The facts of every environment that has them.
+pub type AllFacts = BTreeMap<Env, TerraformFacts>;

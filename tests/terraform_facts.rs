@@ -1,0 +1,191 @@
+//! What Terraform decides reaches the manifests (ADR 0017): the infrastructure root's
+//! `platform_facts` output has exactly the shape `facts/<env>.json` is read as; a facts
+//! file is checked against the spec with every problem located; with facts, each service's
+//! NetworkPolicy opens its own pool's port and the backup jobs every pool, and no port is a
+//! constant; without them the database egress stays closed and says why.
+//!
+//! `tests/data/terraform-facts.json` is a test fixture shaped like
+//! `terraform output -json platform_facts` (ports in the range OVHcloud's connection strings
+//! show); it is not any environment's real output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hcl::{Body, Expression};
+use keiko_hcl::names::EnvRoot;
+use keiko_manifests::components::components;
+use keiko_model::Platform;
+use keiko_spec::Env;
+use keiko_spec::facts::{self, AllFacts};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+#[path = "support/terraform.rs"]
+mod terraform;
+
+const FIXTURE: &str = include_str!("data/terraform-facts.json");
+
+fn spec() -> keiko_spec::Spec {
+    keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap()
+}
+
+fn with_facts(envs: &[Env]) -> Platform {
+    let spec = spec();
+    let loaded = facts::load("facts/dev.json", FIXTURE, &spec).unwrap_or_else(|e| panic!("{e}"));
+    let all: AllFacts = envs.iter().map(|env| (*env, loaded.clone())).collect();
+    Platform::new(spec).with_terraform_facts(all)
+}
+
+/// The keys of an HCL object, recursively, as `a.b` paths (values that are references stop).
+fn hcl_paths(expr: &Expression, prefix: &str, out: &mut BTreeSet<String>) {
+    if let Expression::Object(object) = expr {
+        for (key, value) in object {
+            let path = format!("{prefix}{}", key.to_string().trim_matches('"'));
+            out.insert(path.clone());
+            hcl_paths(value, &format!("{path}."), out);
+        }
+    }
+}
+
+/// The property paths of the facts schema, resolving `$ref`s; maps stop.
+fn schema_paths(schema: &Value, node: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    let node = match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => schema.pointer(reference.trim_start_matches('#')).unwrap(),
+        None => node,
+    };
+    for (name, property) in node.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        let path = format!("{prefix}{name}");
+        out.insert(path.clone());
+        schema_paths(schema, property, &format!("{path}."), out);
+    }
+}
+
+#[test]
+fn the_platform_facts_output_has_the_shape_the_facts_file_is_read_as() {
+    let bodies = terraform::bodies(&Platform::new(spec()));
+    let schema = facts::json_schema();
+    let mut wanted = BTreeSet::new();
+    schema_paths(&schema, &schema, "", &mut wanted);
+    for env in Env::ALL {
+        let outputs: &Body = &bodies[&terraform::root_file(env, EnvRoot::Infrastructure, "outputs.tf")];
+        let output = outputs
+            .blocks()
+            .find(|b| b.identifier() == "output" && b.labels()[0].as_str() == facts::OUTPUT)
+            .unwrap_or_else(|| panic!("{env}: no output {}", facts::OUTPUT));
+        assert!(terraform::attribute(output.body(), "sensitive").is_none(), "facts are committed: never sensitive");
+        let mut given = BTreeSet::new();
+        hcl_paths(terraform::attribute(output.body(), "value").unwrap(), "", &mut given);
+        assert_eq!(given, wanted, "{env}: output {} and TerraformFacts differ", facts::OUTPUT);
+    }
+}
+
+#[test]
+fn a_facts_file_that_does_not_fit_the_spec_names_every_problem_at_its_line() {
+    let bad = FIXTURE
+        .replace("\"identity-service\": 20186,\n", "")
+        .replace("\"passport-service\": 20189,", "\"passport-service\": 20189,\n      \"billing-service\": 20192,")
+        .replace("postgresql-a1b2c3d4-o5e6f7a8.database.cloud.ovh.net", "not a host");
+    let errors = facts::load("facts/dev.json", &bad, &spec()).unwrap_err().to_string();
+    assert!(errors.contains("no pool port for `identity-service`"), "{errors}");
+    assert!(
+        errors.contains("facts/dev.json:9:7: postgres.pool_ports.billing-service: `billing-service` has no database"),
+        "{errors}"
+    );
+    assert!(errors.contains("facts/dev.json:3:5: postgres.host: `not a host` is not a host name"), "{errors}");
+    let shape = FIXTURE.replace("\"port\": 20184", "\"port\": 0, \"ports\": 1");
+    let errors = facts::load("facts/dev.json", &shape, &spec()).unwrap_err().to_string();
+    assert!(errors.contains("postgres.port: 0 is less than the minimum of 1"), "{errors}");
+    assert!(errors.contains("unknown field `ports`"), "{errors}");
+    let zero_pool = FIXTURE.replace("20191", "0");
+    assert!(facts::load("facts/dev.json", &zero_pool, &spec()).is_err(), "a pool port of 0 is refused");
+}
+
+/// The database egress rules (ipBlock peers) of every NetworkPolicy of `env`, by name.
+fn database_rules(platform: &Platform, env: Env) -> BTreeMap<String, (Vec<i64>, Option<String>)> {
+    let mut out = BTreeMap::new();
+    for object in components(platform, env).unwrap().into_iter().flat_map(|c| c.objects) {
+        if object.kind != "NetworkPolicy" {
+            continue;
+        }
+        let value = &object.value;
+        let egress = value["spec"]["egress"].as_array().cloned().unwrap_or_default();
+        let private_excluded = |rule: &Value| {
+            rule["to"].as_array().into_iter().flatten().any(|peer| peer["ipBlock"]["except"].as_array().is_some())
+        };
+        let ports: Vec<i64> = egress
+            .iter()
+            .filter(|rule| private_excluded(rule))
+            .flat_map(|rule| rule["ports"].as_array().cloned().unwrap_or_default())
+            .filter_map(|p| p["port"].as_i64())
+            .collect();
+        let note = value["metadata"]["annotations"]["keiko.io/database-egress"].as_str().map(str::to_owned);
+        out.insert(object.name.clone(), (ports, note));
+    }
+    out
+}
+
+#[test]
+fn with_facts_each_service_opens_its_own_pool_port_and_the_backups_every_pool() {
+    let platform = with_facts(&[Env::Dev]);
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let pools = fixture["postgres"]["pool_ports"].as_object().unwrap();
+    let rules = database_rules(&platform, Env::Dev);
+    for (service, port) in pools {
+        let (ports, note) = &rules[service];
+        assert_eq!(ports, &vec![port.as_i64().unwrap()], "{service} opens its own pool port only");
+        assert!(note.is_none(), "{service}: {note:?}");
+    }
+    let mut every: Vec<i64> = pools.values().map(|p| p.as_i64().unwrap()).collect();
+    every.sort_unstable();
+    every.push(i64::from(keiko_model::object_storage::HTTPS_PORT));
+    assert_eq!(rules["backup-jobs"].0, every, "backups reach every pool and Object Storage");
+    for (name, (ports, _)) in &rules {
+        assert!(!ports.contains(&5432), "{name} opens PostgreSQL's default port, which OVHcloud does not serve");
+    }
+}
+
+#[test]
+fn without_facts_the_database_egress_is_closed_and_says_why() {
+    let platform = with_facts(&[Env::Dev]);
+    for env in [Env::Staging, Env::Production] {
+        let rules = database_rules(&platform, env);
+        for service in platform.services().iter().filter(|(_, s)| s.database.is_some()).map(|(n, _)| n) {
+            let (ports, note) = &rules[service];
+            assert!(ports.is_empty(), "{env} {service}: {ports:?} opened without facts");
+            assert!(note.as_ref().unwrap().contains(&facts::facts_file(env)), "{env} {service}: {note:?}");
+        }
+        assert_eq!(rules["backup-jobs"].0, vec![i64::from(keiko_model::object_storage::HTTPS_PORT)], "{env}");
+    }
+}
+
+#[test]
+fn generate_reads_the_facts_beside_the_spec_and_refuses_a_bad_file_with_exit_2() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("keiko.yaml"), dir.path().join("keiko.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("facts")).unwrap();
+    let out = dir.path().join("generated");
+    let generate = |extra: &[&str]| {
+        let spec = dir.path().join("keiko.yaml");
+        let mut args = vec!["--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        Command::new(env!("CARGO_BIN_EXE_generate")).args(&args).output().unwrap()
+    };
+    std::fs::write(dir.path().join("facts/dev.json"), FIXTURE).unwrap();
+    let written = generate(&[]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let policy = std::fs::read_to_string(out.join("k8s/overlays/dev/identity-service/kustomization.yaml")).unwrap();
+    assert!(policy.contains("20186"), "the dev overlay opens identity-service's pool port:\n{policy}");
+    let before = std::fs::read_to_string(out.join("k8s/overlays/dev/identity-service/kustomization.yaml")).unwrap();
+    std::fs::write(dir.path().join("facts/dev.json"), FIXTURE.replace("20186", "\"x\"")).unwrap();
+    let refused = generate(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("facts/dev.json:6:7: postgres.pool_ports.identity-service: \"x\" is not of type"),
+        "{stderr}"
+    );
+    let after = std::fs::read_to_string(out.join("k8s/overlays/dev/identity-service/kustomization.yaml")).unwrap();
+    assert_eq!(before, after, "a refused run leaves generated/ untouched");
+}
