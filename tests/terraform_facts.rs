@@ -1,7 +1,7 @@
 //! What Terraform decides reaches the manifests (ADR 0017): the infrastructure root's
 //! `platform_facts` output has exactly the shape `facts/<env>.json` is read as; a facts
 //! file is checked against the spec with every problem located; with facts, each service's
-//! NetworkPolicy opens its own pool's port and the backup jobs every pool, and no port is a
+//! NetworkPolicy opens its own pool's port and the backup pods every pool and the primary, no port a
 //! constant; without them the database egress stays closed and says why.
 //!
 //! `tests/data/terraform-facts.json` is a test fixture shaped like
@@ -101,8 +101,10 @@ fn a_facts_file_that_does_not_fit_the_spec_names_every_problem_at_its_line() {
     assert!(facts::load("facts/dev.json", &zero_pool, &spec()).is_err(), "a pool port of 0 is refused");
 }
 
-/// The database egress rules (ipBlock peers) of every NetworkPolicy of `env`, by name.
+/// The ports each NetworkPolicy of `env` opens to the environment's private subnet (where
+/// the database is, ADR 0018), and its database-egress note, by policy name.
 fn database_rules(platform: &Platform, env: Env) -> BTreeMap<String, (Vec<i64>, Option<String>)> {
+    let subnet = &platform.environments().get(env).network.subnet;
     let mut out = BTreeMap::new();
     for object in components(platform, env).unwrap().into_iter().flat_map(|c| c.objects) {
         if object.kind != "NetworkPolicy" {
@@ -110,12 +112,12 @@ fn database_rules(platform: &Platform, env: Env) -> BTreeMap<String, (Vec<i64>, 
         }
         let value = &object.value;
         let egress = value["spec"]["egress"].as_array().cloned().unwrap_or_default();
-        let private_excluded = |rule: &Value| {
-            rule["to"].as_array().into_iter().flatten().any(|peer| peer["ipBlock"]["except"].as_array().is_some())
+        let to_subnet = |rule: &Value| {
+            rule["to"].as_array().into_iter().flatten().any(|peer| peer["ipBlock"]["cidr"].as_str() == Some(subnet))
         };
         let ports: Vec<i64> = egress
             .iter()
-            .filter(|rule| private_excluded(rule))
+            .filter(|rule| to_subnet(rule))
             .flat_map(|rule| rule["ports"].as_array().cloned().unwrap_or_default())
             .filter_map(|p| p["port"].as_i64())
             .collect();
@@ -137,9 +139,9 @@ fn with_facts_each_service_opens_its_own_pool_port_and_the_backups_every_pool() 
         assert!(note.is_none(), "{service}: {note:?}");
     }
     let mut every: Vec<i64> = pools.values().map(|p| p.as_i64().unwrap()).collect();
+    every.push(fixture["postgres"]["port"].as_i64().unwrap());
     every.sort_unstable();
-    every.push(i64::from(keiko_model::object_storage::HTTPS_PORT));
-    assert_eq!(rules["backup-jobs"].0, every, "backups reach every pool and Object Storage");
+    assert_eq!(rules["backup-jobs"].0, every, "backups reach every pool, restores the primary");
     for (name, (ports, _)) in &rules {
         assert!(!ports.contains(&5432), "{name} opens PostgreSQL's default port, which OVHcloud does not serve");
     }
@@ -155,7 +157,7 @@ fn without_facts_the_database_egress_is_closed_and_says_why() {
             assert!(ports.is_empty(), "{env} {service}: {ports:?} opened without facts");
             assert!(note.as_ref().unwrap().contains(&facts::facts_file(env)), "{env} {service}: {note:?}");
         }
-        assert_eq!(rules["backup-jobs"].0, vec![i64::from(keiko_model::object_storage::HTTPS_PORT)], "{env}");
+        assert!(rules["backup-jobs"].0.is_empty(), "{env}: backups reach no pool without facts");
     }
 }
 

@@ -35,13 +35,19 @@ pub const REGISTRY_PLAN: &str = "ovh_cloud_project_capabilities_containerregistr
 pub const OKMS: &str = "ovh_okms";
 /// A Secret Manager secret (KV v2).
 pub const OKMS_SECRET: &str = "ovh_okms_secret";
+/// A private network in the project's vRack.
+pub const NETWORK_PRIVATE: &str = "ovh_cloud_project_network_private";
+/// A subnet of a private network, in one region.
+pub const NETWORK_PRIVATE_SUBNET: &str = "ovh_cloud_project_network_private_subnet";
+/// An OVHcloud Gateway: public egress (SNAT) for a private subnet.
+pub const GATEWAY: &str = "ovh_cloud_project_gateway";
 /// A Helm release.
 pub const HELM_RELEASE: &str = "helm_release";
 /// A generated password (hashicorp/random), kept in state and written to the Secret Manager.
 pub const RANDOM_PASSWORD: &str = "random_password";
 
 /// Every resource type the generated code may use, for the schema test.
-pub const ALL: [&str; 16] = [
+pub const ALL: [&str; 19] = [
     KUBE,
     KUBE_NODEPOOL,
     DATABASE,
@@ -58,6 +64,9 @@ pub const ALL: [&str; 16] = [
     OKMS_SECRET,
     HELM_RELEASE,
     RANDOM_PASSWORD,
+    NETWORK_PRIVATE,
+    NETWORK_PRIVATE_SUBNET,
+    GATEWAY,
 ];
 
 /// Every data source type the generated code may use, for the schema test.

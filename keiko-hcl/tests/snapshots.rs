@@ -34,6 +34,11 @@ fn the_postgres_module_matches_its_snapshot() {
 }
 
 #[test]
+fn the_private_network_module_matches_its_snapshot() {
+    snapshot("hcl_private_network", "terraform/modules/private-network/");
+}
+
+#[test]
 fn the_object_storage_module_matches_its_snapshot() {
     snapshot("hcl_object_storage", "terraform/modules/object-storage/");
 }

@@ -1,14 +1,14 @@
 //! How workloads reach the environment's managed PostgreSQL service: which addresses
-//! (where the database lives) and which ports (what OVHcloud assigned to each connection
-//! pool, read from the Terraform facts, ADR 0017). Until an environment's facts are
-//! imported its database egress stays closed: a port is never guessed.
+//! (the environment's private subnet, where the database's nodes live, ADR 0018) and which
+//! ports (what OVHcloud assigned to each connection pool, read from the Terraform facts,
+//! ADR 0017). Until an environment's facts are imported its database egress stays closed:
+//! a port is never guessed.
 
 use crate::Platform;
 use keiko_spec::Env;
 use keiko_spec::facts::facts_file;
 
-/// Private address ranges. The managed databases answer on public addresses, so database
-/// egress never needs to reach into private networks.
+/// Private address ranges: public endpoints (Object Storage) are reached outside them.
 pub const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// Where a workload may open connections to the database.
@@ -16,10 +16,8 @@ pub const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0
 pub enum DatabaseEgress {
     /// The addresses and the exact ports, known from the facts.
     Open {
-        /// The range the database answers in.
+        /// The range the database answers in: the environment's private subnet.
         cidr: String,
-        /// Ranges inside `cidr` that are not the database.
-        except: Vec<String>,
         /// The pool ports this workload connects to, sorted.
         ports: Vec<u16>,
     },
@@ -53,11 +51,7 @@ fn egress(
             let mut ports = ports(&facts.postgres);
             ports.sort_unstable();
             ports.dedup();
-            DatabaseEgress::Open {
-                cidr: "0.0.0.0/0".to_owned(),
-                except: PRIVATE_RANGES.map(str::to_owned).to_vec(),
-                ports,
-            }
+            DatabaseEgress::Open { cidr: platform.environments().get(env).network.subnet.clone(), ports }
         }
     }
 }
@@ -67,8 +61,10 @@ pub fn for_service(platform: &Platform, env: Env, service: &str) -> DatabaseEgre
     egress(platform, env, |pg| pg.pool_ports.get(service).copied().into_iter().collect())
 }
 
-/// The database egress of the backup jobs in `env`: every pool, since each job dumps its
-/// service's database through the credentials that service uses.
+/// The database egress of the backup pods in `env`: every pool, since each job dumps its
+/// service's database through the credentials that service uses, and the primary's port,
+/// which a restore uses (pg_restore needs a session, which a transaction pool does not keep;
+/// docs/runbooks/restore-postgres.md).
 pub fn for_backups(platform: &Platform, env: Env) -> DatabaseEgress {
-    egress(platform, env, |pg| pg.pool_ports.values().copied().collect())
+    egress(platform, env, |pg| pg.pool_ports.values().copied().chain([pg.port]).collect())
 }

@@ -53,6 +53,26 @@ pub struct Environment {
     /// The environment's managed PostgreSQL service; defaults to [`Postgres::default`].
     #[serde(default)]
     pub postgres: Postgres,
+    /// The environment's private network: nodes, load balancers and the database on one
+    /// subnet, public egress through an OVHcloud Gateway (ADR 0018).
+    pub network: Network,
+}
+
+/// An environment's private network in the project's vRack, and the address ranges of its
+/// cluster. The three ranges must not overlap, and no two environments share a VLAN or a
+/// subnet, since they would then share one network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// The VLAN of the private network in the vRack (`ovh_cloud_project_network_private.vlan_id`).
+    #[schemars(range(min = 1, max = 4000))]
+    pub vlan_id: u32,
+    /// The subnet of the nodes, the load balancers and the database (`10.10.0.0/24`).
+    pub subnet: String,
+    /// The pods' range (`ip_allocation_policy.pods_ipv4_cidr`, `10.2.0.0/16`).
+    pub pods: String,
+    /// The Services' range (`ip_allocation_policy.services_ipv4_cidr`, `10.3.0.0/16`).
+    pub services: String,
 }
 
 impl Environment {

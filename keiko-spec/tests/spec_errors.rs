@@ -322,3 +322,39 @@ fn signing_keys_behind_a_token_are_refused() {
         assert!(lines.iter().any(|line| line.contains(expected)), "missing `{expected}` in {lines:#?}");
     }
 }
+
+#[test]
+fn environments_on_one_network_or_overlapping_ranges_are_refused() {
+    let dev = "network: { vlan_id: 10, subnet: 10.10.0.0/24, pods: 10.100.0.0/16, services: 10.101.0.0/16 }";
+    let shared =
+        edited(dev, "network: { vlan_id: 20, subnet: 10.20.0.0/25, pods: 10.100.0.0/16, services: 10.101.0.0/16 }");
+    let found = messages(&errors_of(&shared));
+    assert!(
+        found.iter().any(|m| m.contains("environments.staging.network.vlan_id: VLAN 20 is already the network of dev")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("environments.staging.network.subnet: `10.20.0.0/24` overlaps the subnet of dev")),
+        "{found:?}"
+    );
+    let inside =
+        edited(dev, "network: { vlan_id: 10, subnet: 10.100.4.0/24, pods: 10.100.0.0/16, services: 10.101.0.0/16 }");
+    let found = messages(&errors_of(&inside));
+    assert!(found.iter().any(|m| m.contains("environments.dev.network.pods: overlaps network.subnet")), "{found:?}");
+    let public =
+        edited(dev, "network: { vlan_id: 10, subnet: 203.0.113.0/24, pods: 10.100.0.0/16, services: 10.101.0.0/33 }");
+    let found = messages(&errors_of(&public));
+    assert!(
+        found.iter().any(|m| m.contains("network.subnet: `203.0.113.0/24` is not a private IPv4 range")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|m| m.contains("network.services: `10.101.0.0/33` is not a private IPv4 range")),
+        "{found:?}"
+    );
+    let host_bits =
+        edited(dev, "network: { vlan_id: 10, subnet: 10.10.0.1/24, pods: 10.100.0.0/16, services: 10.101.0.0/16 }");
+    assert!(messages(&errors_of(&host_bits)).iter().any(|m| m.contains("`10.10.0.1/24` is not a private IPv4 range")));
+}

@@ -5,6 +5,7 @@ pub mod object_storage;
 pub mod object_storage_user;
 pub mod ovh_kubernetes;
 pub mod ovh_postgres;
+pub mod private_network;
 pub mod registry;
 pub mod secrets;
 
@@ -34,6 +35,7 @@ pub fn all() -> Vec<Module> {
         object_storage_user::module(),
         ovh_kubernetes::module(),
         ovh_postgres::module(),
+        private_network::module(),
         registry::module(),
         secrets::module(),
     ]

@@ -6,9 +6,9 @@
 
 use super::Module;
 use crate::blocks::{Variable, ignore_changes, object_type, output, resource, sensitive_output, variable};
-use crate::expr::{attr, bare, index, num, object, reference, string_map, var};
+use crate::expr::{attr, bare, call, num, object, reference, string_map, var};
 use crate::resources::{KUBE, KUBE_NODEPOOL};
-use crate::validation::{at_least, matches};
+use crate::validation::{at_least, matches, string_variable};
 use hcl::expr::{BinaryOp, BinaryOperator};
 use hcl::{Block, Body, Expression};
 
@@ -34,13 +34,30 @@ pub fn module() -> Module {
     Module { dir: "ovh-kubernetes", main, variables: variables(), outputs: outputs(), providers: &["ovh"] }
 }
 
+/// The cluster on the environment's private network: nodes and load balancers on its subnet,
+/// all egress through the subnet's gateway (`private_network_routing_as_default`, with the
+/// gateway the subnet's DHCP advertises: `default_vrack_gateway = ""`, as the provider's
+/// docs show), and pod and Service ranges of the spec's choosing, so none overlaps the subnet.
 fn cluster() -> Block {
+    let routing = Block::builder("private_network_configuration")
+        .add_attribute(("default_vrack_gateway", ""))
+        .add_attribute(("private_network_routing_as_default", true))
+        .build();
+    let ranges = Block::builder("ip_allocation_policy")
+        .add_attribute(("pods_ipv4_cidr", var("pods_cidr")))
+        .add_attribute(("services_ipv4_cidr", var("services_cidr")))
+        .build();
     resource(KUBE, "cluster")
         .add_attribute(("name", var("cluster_name")))
         .add_attribute(("region", var("region")))
         .add_attribute(("version", var("kubernetes_version")))
         .add_attribute(("kube_proxy_mode", KUBE_PROXY_MODE))
         .add_attribute(("update_policy", UPDATE_POLICY))
+        .add_attribute(("private_network_id", var("private_network_id")))
+        .add_attribute(("nodes_subnet_id", var("subnet_id")))
+        .add_attribute(("load_balancers_subnet_id", var("subnet_id")))
+        .add_block(routing)
+        .add_block(ranges)
         .build()
 }
 
@@ -98,6 +115,20 @@ fn variables() -> Body {
             sensitive: false,
             default: None,
         }))
+        .add_block(string_variable(
+            "private_network_id",
+            "The private network's regional OpenStack ID (module private-network).",
+            "^.+$",
+            "Give the network's ID.",
+        ))
+        .add_block(string_variable(
+            "subnet_id",
+            "The subnet of the nodes and load balancers (module private-network).",
+            "^.+$",
+            "Give the subnet's ID.",
+        ))
+        .add_block(cidr_variable("pods_cidr", "The pods' range (environments.<env>.network.pods)."))
+        .add_block(cidr_variable("services_cidr", "The Services' range (environments.<env>.network.services)."))
         .add_block(variable(Variable {
             name: "kubernetes_version",
             description: "The Kubernetes minor version, pinned so plans never replace the cluster.",
@@ -107,6 +138,17 @@ fn variables() -> Body {
             default: None,
         }));
     [SYSTEM_POOL, APPLICATIONS_POOL].into_iter().fold(builder, |b, pool| b.add_block(pool_variable(pool))).build()
+}
+
+fn cidr_variable(name: &str, description: &str) -> Block {
+    variable(Variable {
+        name,
+        description,
+        kind: bare("string"),
+        rules: vec![(call("can", [call("cidrhost", [var(name), num(0)])]), "Use a CIDR block such as 10.2.0.0/16.")],
+        sensitive: false,
+        default: None,
+    })
 }
 
 fn pool_variable(pool: &str) -> Block {
@@ -137,22 +179,9 @@ fn pool_variable(pool: &str) -> Block {
 }
 
 fn outputs() -> Body {
-    let kubeconfig = |field: &str| attr(index(reference(KUBE, &["cluster", "kubeconfig_attributes"]), num(0)), field);
     Body::builder()
         .add_block(output("id", "The cluster ID.", reference(KUBE, &["cluster", "id"])))
         .add_block(output("name", "The cluster name.", reference(KUBE, &["cluster", "name"])))
-        .add_block(sensitive_output("host", "The API server URL.", kubeconfig("host")))
-        .add_block(sensitive_output(
-            "cluster_ca_certificate",
-            "The cluster CA (base64).",
-            kubeconfig("cluster_ca_certificate"),
-        ))
-        .add_block(sensitive_output(
-            "client_certificate",
-            "The admin client certificate (base64).",
-            kubeconfig("client_certificate"),
-        ))
-        .add_block(sensitive_output("client_key", "The admin client key (base64).", kubeconfig("client_key")))
         .add_block(sensitive_output(
             "kubeconfig",
             "The admin kubeconfig (YAML).",

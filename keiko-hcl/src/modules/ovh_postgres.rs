@@ -53,8 +53,13 @@ fn service() -> Block {
     let plan = attr(var("postgres"), "plan");
     let nodes = call("range", [index(reference("local", &["nodes_per_plan"]), plan.clone())]);
     let restriction = Body::builder()
-        .add_attribute(("description", "Cluster egress and operators"))
+        .add_attribute(("description", "The environment's private subnet"))
         .add_attribute(("ip", reference("ip_restrictions", &["value"])))
+        .build();
+    let node = Body::builder()
+        .add_attribute(("region", var("region")))
+        .add_attribute(("network_id", var("network_id")))
+        .add_attribute(("subnet_id", var("subnet_id")))
         .build();
     resource(DATABASE, "postgres")
         .add_attribute(("description", var("name")))
@@ -64,7 +69,7 @@ fn service() -> Block {
         .add_attribute(("flavor", attr(var("postgres"), "flavor")))
         .add_attribute(("backup_time", BACKUP_TIME))
         .add_attribute(("deletion_protection", true))
-        .add_block(dynamic("nodes", nodes, Body::builder().add_attribute(("region", var("region"))).build()))
+        .add_block(dynamic("nodes", nodes, node))
         .add_block(dynamic("ip_restrictions", var("allowed_cidrs"), restriction))
         .add_block(prevent_destroy())
         .build()
@@ -143,13 +148,25 @@ fn variables() -> Body {
             sensitive: false,
             default: None,
         }))
+        .add_block(crate::validation::string_variable(
+            "network_id",
+            "The private network's regional OpenStack ID the nodes join (module private-network).",
+            "^.+$",
+            "Give the network's ID.",
+        ))
+        .add_block(crate::validation::string_variable(
+            "subnet_id",
+            "The subnet the nodes get their addresses in (module private-network).",
+            "^.+$",
+            "Give the subnet's ID.",
+        ))
         .add_block(variable(Variable {
             name: "allowed_cidrs",
-            description: "The CIDR blocks allowed to connect: the cluster's egress IPs and operators.",
+            description: "The CIDR blocks allowed to connect: the environment's private subnet.",
             kind: call("list", [bare("string")]),
             rules: vec![
                 (not_empty("allowed_cidrs"), "At least one CIDR is needed, or nothing can connect."),
-                (all_cidrs("allowed_cidrs"), "Every entry must be a CIDR block such as 203.0.113.0/24."),
+                (all_cidrs("allowed_cidrs"), "Every entry must be a CIDR block such as 10.10.0.0/24."),
             ],
             sensitive: false,
             default: None,

@@ -16,6 +16,8 @@ use keiko_spec::platform::{Environment, NodePool};
 pub const MODULES: &str = "../../../modules";
 /// The OVHcloud subsidiary that bills Keiko's KMS.
 pub const OVH_SUBSIDIARY: &str = "FR";
+/// The call of module `private-network`.
+pub const NETWORK: &str = "network";
 /// The call of module `object-storage-user` that makes Velero's S3 key.
 pub const VELERO_STORAGE: &str = "velero_storage";
 
@@ -24,6 +26,7 @@ pub fn main_tf(platform: &Platform, env: Env, environment: &Environment) -> Resu
     Ok(Body::builder()
         .add_block(locals(platform, env)?)
         .add_block(providers::ovh())
+        .add_block(network(environment))
         .add_block(kubernetes(platform, environment))
         .add_block(postgres(environment))
         .add_block(backups(platform, env, environment))
@@ -88,13 +91,34 @@ fn pool(pool: &NodePool) -> Expression {
     ])
 }
 
+/// The private network, in the cluster's datacenter: the cluster and the database join it.
+fn network(environment: &Environment) -> Block {
+    module_call(NETWORK, MODULES, "private-network")
+        .add_attribute(("name", environment.cluster.as_str()))
+        .add_attribute(("region", environment.mks_region()))
+        .add_attribute(("vlan_id", num(environment.network.vlan_id)))
+        .add_attribute(("subnet", environment.network.subnet.as_str()))
+        .build()
+}
+
+/// `module.network.<field>`.
+fn network_output(field: &str) -> Expression {
+    reference("module", &[NETWORK, field])
+}
+
 fn kubernetes(platform: &Platform, environment: &Environment) -> Block {
     module_call("kubernetes", MODULES, "ovh-kubernetes")
         .add_attribute(("cluster_name", environment.cluster.as_str()))
         .add_attribute(("region", environment.mks_region()))
         .add_attribute(("kubernetes_version", platform.settings().kubernetes_version.as_str()))
+        .add_attribute(("private_network_id", network_output("openstack_id")))
+        .add_attribute(("subnet_id", network_output("subnet_id")))
+        .add_attribute(("pods_cidr", environment.network.pods.as_str()))
+        .add_attribute(("services_cidr", environment.network.services.as_str()))
         .add_attribute(("system_pool", pool(&environment.node_pools.system)))
         .add_attribute(("applications_pool", pool(&environment.node_pools.applications)))
+        // Nodes come up routing through the gateway, so it must exist first.
+        .add_attribute(("depends_on", Expression::Array(vec![reference("module", &[NETWORK])])))
         .build()
 }
 
@@ -109,7 +133,9 @@ fn postgres(environment: &Environment) -> Block {
         .add_attribute(("name", environment.cluster.as_str()))
         .add_attribute(("region", environment.region.as_str()))
         .add_attribute(("postgres", settings))
-        .add_attribute(("allowed_cidrs", var("database_allowed_cidrs")))
+        .add_attribute(("network_id", network_output("openstack_id")))
+        .add_attribute(("subnet_id", network_output("subnet_id")))
+        .add_attribute(("allowed_cidrs", Expression::Array(vec![environment.network.subnet.as_str().into()])))
         .add_attribute(("databases", reference("local", &["databases"])))
         .build()
 }

@@ -99,7 +99,6 @@ fn credentials() -> Vars {
         ("OVH_CLOUD_PROJECT_SERVICE", "${{ secrets.OVH_CLOUD_PROJECT_SERVICE }}"),
         ("AWS_ACCESS_KEY_ID", "${{ secrets.STATE_ACCESS_KEY_ID }}"),
         ("AWS_SECRET_ACCESS_KEY", "${{ secrets.STATE_SECRET_ACCESS_KEY }}"),
-        ("TF_VAR_database_allowed_cidrs", "${{ vars.DATABASE_ALLOWED_CIDRS }}"),
         ("TF_IN_AUTOMATION", "true"),
     ]);
     // The S3 backend's own client: OVHcloud's S3 refuses the default checksums.

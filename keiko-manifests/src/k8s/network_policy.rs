@@ -159,11 +159,8 @@ fn platform_egress(platform: &Platform) -> Vec<NetworkPolicyEgressRule> {
 
 /// The rule that opens `database`, or none while its ports are unknown.
 pub fn database_egress(database: &DatabaseEgress) -> Option<NetworkPolicyEgressRule> {
-    let DatabaseEgress::Open { cidr, except, ports } = database else { return None };
-    let to = NetworkPolicyPeer {
-        ip_block: Some(IPBlock { cidr: cidr.clone(), except: (!except.is_empty()).then(|| except.clone()) }),
-        ..Default::default()
-    };
+    let DatabaseEgress::Open { cidr, ports } = database else { return None };
+    let to = NetworkPolicyPeer { ip_block: Some(IPBlock { cidr: cidr.clone(), except: None }), ..Default::default() };
     Some(NetworkPolicyEgressRule {
         to: Some(vec![to]),
         ports: Some(ports.iter().map(|p| port("TCP", i32::from(*p))).collect()),

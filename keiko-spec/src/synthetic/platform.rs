@@ -6,7 +6,7 @@ use crate::addon::Addon;
 use crate::backup::Backups;
 use crate::env::{Env, PerEnv};
 use crate::observability::{Alerting, LogStore, Observability};
-use crate::platform::{Environment, NodePool, NodePools, Platform, Postgres, SyncMode};
+use crate::platform::{Environment, Network, NodePool, NodePools, Platform, Postgres, SyncMode};
 use crate::security::{
     Exemption, Framework, Gateway, JwksSource, Jwt, PodSecurityException, PodSecurityLevel, SecretManager, Security,
     Waf, WafMode,
@@ -67,6 +67,12 @@ fn environment(env: Env) -> Environment {
             version: "17".into(),
             plan: ["essential", "business", "enterprise"][size as usize - 1].into(),
             flavor: ["db1-4", "db1-7", "db1-15"][size as usize - 1].into(),
+        },
+        network: Network {
+            vlan_id: 10 * size,
+            subnet: format!("10.{size}0.0.0/24"),
+            pods: "10.100.0.0/16".into(),
+            services: "10.101.0.0/16".into(),
         },
         domain,
     }

@@ -54,8 +54,10 @@ pub(super) fn check(raw: &RawSpec, checks: &mut Checks) {
             },
         );
         postgres(checks, &path.key("postgres"), &environment.postgres);
+        network(checks, &path.key("network"), &environment.network);
     }
     distinct_per_environment(raw, checks);
+    distinct_networks(raw, checks);
     backups(raw, checks);
 }
 
@@ -125,6 +127,87 @@ fn postgres(checks: &mut Checks, path: &SpecPath, postgres: &Postgres) {
     checks.require(is_flavor(&postgres.flavor), &path.key("flavor"), || {
         format!("`{}` is not a database flavor name such as db1-4", postgres.flavor)
     });
+}
+
+/// An IPv4 range `a.b.c.d/n` with no host bits set: its first address and prefix length.
+pub fn cidr(text: &str) -> Option<(u32, u32)> {
+    let (address, prefix) = text.split_once('/')?;
+    let address: std::net::Ipv4Addr = address.parse().ok()?;
+    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    let first = u32::from(address);
+    let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+    (first & !mask == 0).then_some((first, prefix))
+}
+
+/// Whether two ranges share an address.
+fn overlap(a: (u32, u32), b: (u32, u32)) -> bool {
+    let last = |(first, prefix): (u32, u32)| first | (u32::MAX.checked_shr(prefix).unwrap_or(0));
+    a.0 <= last(b) && b.0 <= last(a)
+}
+
+/// Private (RFC 1918) ranges: the network is a vRack, never routed publicly.
+fn is_private((first, prefix): (u32, u32)) -> bool {
+    [("10.0.0.0/8"), ("172.16.0.0/12"), ("192.168.0.0/16")]
+        .into_iter()
+        .filter_map(cidr)
+        .any(|(base, bits)| prefix >= bits && overlap((first, prefix), (base, bits)))
+}
+
+fn network(checks: &mut Checks, path: &SpecPath, network: &crate::platform::Network) {
+    let ranges = [
+        ("subnet", &network.subnet, 16..=28),
+        ("pods", &network.pods, 8..=20),
+        ("services", &network.services, 8..=24),
+    ];
+    let mut parsed = Vec::new();
+    for (field, text, prefixes) in ranges {
+        let range = cidr(text);
+        let ok = range.is_some_and(|r| is_private(r) && prefixes.contains(&r.1));
+        checks.require(ok, &path.key(field), || {
+            format!(
+                "`{text}` is not a private IPv4 range with a prefix from /{} to /{} and no host bits (such as 10.10.0.0/24)",
+                prefixes.start(),
+                prefixes.end()
+            )
+        });
+        if let Some(range) = range.filter(|_| ok) {
+            parsed.push((field, range));
+        }
+    }
+    for (i, (field, range)) in parsed.iter().enumerate() {
+        if let Some((other, _)) = parsed[..i].iter().find(|(_, earlier)| overlap(*earlier, *range)) {
+            checks.require(false, &path.key(field), || {
+                format!("overlaps network.{other}: the three ranges must be disjoint")
+            });
+        }
+    }
+}
+
+/// No two environments on one VLAN or on overlapping subnets: in one vRack they would be
+/// one network, and each environment's database would be open to the other's pods.
+fn distinct_networks(raw: &RawSpec, checks: &mut Checks) {
+    for (index, env) in Env::ALL.into_iter().enumerate() {
+        let network = &raw.environments.get(env).network;
+        let path = SpecPath::root().key("environments").key(env.name()).key("network");
+        for other in &Env::ALL[..index] {
+            let earlier = &raw.environments.get(*other).network;
+            if earlier.vlan_id == network.vlan_id {
+                checks.require(false, &path.key("vlan_id"), || {
+                    format!(
+                        "VLAN {} is already the network of {other}: each environment needs its own",
+                        network.vlan_id
+                    )
+                });
+            }
+            if let (Some(a), Some(b)) = (cidr(&earlier.subnet), cidr(&network.subnet))
+                && overlap(a, b)
+            {
+                checks.require(false, &path.key("subnet"), || {
+                    format!("`{}` overlaps the subnet of {other} (`{}`)", network.subnet, earlier.subnet)
+                });
+            }
+        }
+    }
 }
 
 /// Reads one text field of an environment.

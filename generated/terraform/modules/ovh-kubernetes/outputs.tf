@@ -10,30 +10,6 @@ output "name" {
   value       = ovh_cloud_project_kube.cluster.name
 }
 
-output "host" {
-  description = "The API server URL."
-  value       = ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].host
-  sensitive   = true
-}
-
-output "cluster_ca_certificate" {
-  description = "The cluster CA (base64)."
-  value       = ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].cluster_ca_certificate
-  sensitive   = true
-}
-
-output "client_certificate" {
-  description = "The admin client certificate (base64)."
-  value       = ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].client_certificate
-  sensitive   = true
-}
-
-output "client_key" {
-  description = "The admin client key (base64)."
-  value       = ovh_cloud_project_kube.cluster.kubeconfig_attributes[0].client_key
-  sensitive   = true
-}
-
 output "kubeconfig" {
   description = "The admin kubeconfig (YAML)."
   value       = ovh_cloud_project_kube.cluster.kubeconfig

@@ -20,6 +20,46 @@ variable "region" {
   }
 }
 
+variable "private_network_id" {
+  description = "The private network's regional OpenStack ID (module private-network)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^.+$", var.private_network_id))
+    error_message = "Give the network's ID."
+  }
+}
+
+variable "subnet_id" {
+  description = "The subnet of the nodes and load balancers (module private-network)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^.+$", var.subnet_id))
+    error_message = "Give the subnet's ID."
+  }
+}
+
+variable "pods_cidr" {
+  description = "The pods' range (environments.<env>.network.pods)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.pods_cidr, 0))
+    error_message = "Use a CIDR block such as 10.2.0.0/16."
+  }
+}
+
+variable "services_cidr" {
+  description = "The Services' range (environments.<env>.network.services)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.services_cidr, 0))
+    error_message = "Use a CIDR block such as 10.2.0.0/16."
+  }
+}
+
 variable "kubernetes_version" {
   description = "The Kubernetes minor version, pinned so plans never replace the cluster."
   type        = string

@@ -21,7 +21,9 @@ resource "ovh_cloud_project_database" "postgres" {
     for_each = range(local.nodes_per_plan[var.postgres.plan])
 
     content {
-      region = var.region
+      region     = var.region
+      network_id = var.network_id
+      subnet_id  = var.subnet_id
     }
   }
 
@@ -29,7 +31,7 @@ resource "ovh_cloud_project_database" "postgres" {
     for_each = var.allowed_cidrs
 
     content {
-      description = "Cluster egress and operators"
+      description = "The environment's private subnet"
       ip          = ip_restrictions.value
     }
   }

@@ -30,8 +30,28 @@ variable "postgres" {
   }
 }
 
+variable "network_id" {
+  description = "The private network's regional OpenStack ID the nodes join (module private-network)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^.+$", var.network_id))
+    error_message = "Give the network's ID."
+  }
+}
+
+variable "subnet_id" {
+  description = "The subnet the nodes get their addresses in (module private-network)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^.+$", var.subnet_id))
+    error_message = "Give the subnet's ID."
+  }
+}
+
 variable "allowed_cidrs" {
-  description = "The CIDR blocks allowed to connect: the cluster's egress IPs and operators."
+  description = "The CIDR blocks allowed to connect: the environment's private subnet."
   type        = list(string)
 
   validation {
@@ -41,7 +61,7 @@ variable "allowed_cidrs" {
 
   validation {
     condition     = alltrue([for item in var.allowed_cidrs : can(cidrhost(item, 0))])
-    error_message = "Every entry must be a CIDR block such as 203.0.113.0/24."
+    error_message = "Every entry must be a CIDR block such as 10.10.0.0/24."
   }
 }
 

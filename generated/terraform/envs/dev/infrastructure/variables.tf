@@ -11,21 +11,6 @@ variable "ovh_endpoint" {
   }
 }
 
-variable "database_allowed_cidrs" {
-  description = "CIDRs allowed to reach PostgreSQL: the cluster's egress IPs (and operators' for migrations)."
-  type        = list(string)
-
-  validation {
-    condition     = length(var.database_allowed_cidrs) >= 1
-    error_message = "Give at least one CIDR, or nothing can connect."
-  }
-
-  validation {
-    condition     = alltrue([for item in var.database_allowed_cidrs : can(cidrhost(item, 0))])
-    error_message = "Every entry must be a CIDR block such as 203.0.113.0/24."
-  }
-}
-
 variable "kms_region" {
   description = "The OVHcloud KMS region that holds this environment's secrets."
   type        = string

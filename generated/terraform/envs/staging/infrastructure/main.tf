@@ -68,11 +68,23 @@ provider "ovh" {
   endpoint = var.ovh_endpoint
 }
 
+module "network" {
+  source  = "../../../modules/private-network"
+  name    = "keikolatam-staging"
+  region  = "GRA11"
+  vlan_id = 20
+  subnet  = "10.20.0.0/24"
+}
+
 module "kubernetes" {
   source             = "../../../modules/ovh-kubernetes"
   cluster_name       = "keikolatam-staging"
   region             = "GRA11"
   kubernetes_version = "1.35"
+  private_network_id = module.network.openstack_id
+  subnet_id          = module.network.subnet_id
+  pods_cidr          = "10.100.0.0/16"
+  services_cidr      = "10.101.0.0/16"
   system_pool = {
     flavor        = "b2-15"
     desired_nodes = 3
@@ -85,6 +97,9 @@ module "kubernetes" {
     min_nodes     = 3
     max_nodes     = 8
   }
+  depends_on = [
+    module.network
+  ]
 }
 
 module "postgres" {
@@ -96,8 +111,12 @@ module "postgres" {
     plan    = "business"
     flavor  = "db1-7"
   }
-  allowed_cidrs = var.database_allowed_cidrs
-  databases     = local.databases
+  network_id = module.network.openstack_id
+  subnet_id  = module.network.subnet_id
+  allowed_cidrs = [
+    "10.20.0.0/24"
+  ]
+  databases = local.databases
 }
 
 module "backups" {
