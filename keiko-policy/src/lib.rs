@@ -12,6 +12,7 @@ pub mod gathered;
 pub mod job_graph;
 pub mod k8s_rules;
 pub mod network_rules;
+pub mod reachability;
 pub mod report;
 pub mod report_sarif;
 pub mod selector;

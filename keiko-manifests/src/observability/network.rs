@@ -84,8 +84,18 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
     let es = peer(ns, &[(ES_CLUSTER_LABEL, super::logging::ELASTIC_NAME)]);
     let kibana = peer(ns, &[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]);
     let operator = platform.addon(Chart::EckOperator).map(|a| peer(&a.namespace, &[]));
-    // Fluent Bit forwards every node's container logs to the agent over OTLP.
-    senders.extend(platform.addons_of(Chart::FluentBit).map(|a| peer(&a.namespace, &[])));
+    // Fluent Bit forwards every node's container logs to the agent over OTLP/HTTP; its
+    // pods carry the chart's name (fluent-bit 0.53.0 `_helpers.tpl`, selectorLabels).
+    let log_forwarders: Vec<NetworkPolicyPeer> = platform
+        .addons_of(Chart::FluentBit)
+        .map(|a| peer(&a.namespace, &[("app.kubernetes.io/name", a.chart.as_str())]))
+        .collect();
+    // The gateway's proxies export their spans and metrics to the agent like every sidecar.
+    let gateway_pods = &platform.security().gateway;
+    senders.push(peer(
+        &gateway_pods.namespace,
+        &[(crate::k8s::network_policy::GATEWAY_NAME_LABEL, gateway_pods.name.as_str())],
+    ));
     let prometheus = platform.monitoring_namespace().map(|m| peer(m, &[("app.kubernetes.io/name", "prometheus")]));
     let jaeger = platform.addon(Chart::Jaeger).map(|a| a.namespace.as_str());
     let jaeger_part = |part: &str| jaeger.map(|j| peer(j, &[JAEGER_NAME, ("app.kubernetes.io/component", part)]));
@@ -107,7 +117,13 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
             platform,
             AGENT,
             selector(&[("app.kubernetes.io/name", AGENT)]),
-            vec![rule_in(senders, &[OTLP_GRPC, OTLP_HTTP])],
+            [
+                Some(rule_in(senders, &[OTLP_GRPC, OTLP_HTTP])),
+                (!log_forwarders.is_empty()).then(|| rule_in(log_forwarders, &[OTLP_HTTP])),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             vec![rule_out(vec![gateway.clone()], &[OTLP_GRPC])],
         ),
         policy(
@@ -136,11 +152,14 @@ pub fn policies(platform: &Platform) -> Vec<NetworkPolicy> {
             vec![rule_in(es_readers, &[9200]), rule_in(vec![es.clone()], &[9300])],
             vec![rule_out(vec![es.clone()], &[9300])],
         ),
+        // Nothing calls Kibana: ECK's operator talks to Elasticsearch only (its own
+        // policies at 3.1.0, managed-ns-network-policy.yaml, open Kibana to nobody outside
+        // its namespace), and people reach it with `kubectl port-forward`.
         policy(
             platform,
             "kibana",
             selector(&[(KIBANA_LABEL, super::logging::ELASTIC_NAME)]),
-            operator.map(|o| vec![rule_in(vec![o], &[5601])]).unwrap_or_default(),
+            Vec::new(),
             vec![rule_out(vec![es.clone()], &[9200])],
         ),
         policy(
