@@ -22,6 +22,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use keiko_manifests::components::components;
 use keiko_model::Platform;
 use keiko_model::connections::Peer;
@@ -471,4 +473,126 @@ fn the_defects_it_exists_for_are_caught_with_their_path() {
                 && p.contains("ingress denied")),
         "{problems:?}"
     );
+}
+
+/// What nca (np-guard's network-config-analyzer) allows between two pods: every
+/// connection, or (protocol, first port, last port) ranges.
+#[derive(Debug, Default)]
+struct NcaConnections {
+    all: bool,
+    ranges: Vec<(String, u16, u16)>,
+}
+
+impl NcaConnections {
+    fn allows(&self, port: u16, protocol: &str) -> bool {
+        self.all || self.ranges.iter().any(|(p, lo, hi)| p == protocol && (*lo..=*hi).contains(&port))
+    }
+}
+
+/// Reads one `txt_no_fw_rules` connection: `All connections` or
+/// `{protocols:TCP, UDP,dst_ports:53,8080,9000-9005}` (no `dst_ports`: every port).
+fn read_nca_connection(text: &str, into: &mut NcaConnections) {
+    if text.trim() == "All connections" {
+        into.all = true;
+        return;
+    }
+    let body = text.trim().trim_start_matches('{').trim_end_matches('}');
+    let (protocols, ports) = body.split_once(",dst_ports:").unwrap_or((body, "1-65535"));
+    let protocols = protocols.trim_start_matches("protocols:");
+    // nca 2.1.0 joins protocols with ", " and ports with ",".
+    for protocol in protocols.split(',').map(str::trim) {
+        for part in ports.split(',').map(str::trim) {
+            let (lo, hi) = part.split_once('-').unwrap_or((part, part));
+            into.ranges.push((protocol.to_owned(), lo.parse().unwrap(), hi.parse().unwrap()));
+        }
+    }
+}
+
+fn nca_available() -> bool {
+    std::process::Command::new("nca").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// The rendered policies and namespaces and one Pod per pod, as nca reads a cluster.
+fn nca_input(cluster: &Cluster) -> String {
+    let mut docs: Vec<Value> =
+        cluster.objects.iter().filter(|o| o["kind"] == "NetworkPolicy" || o["kind"] == "Namespace").cloned().collect();
+    let rendered: BTreeSet<String> = docs
+        .iter()
+        .filter(|o| o["kind"] == "Namespace")
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    let namespaces: BTreeSet<&str> = cluster.pods.values().map(|p| p.namespace.as_str()).collect();
+    for namespace in namespaces.into_iter().filter(|n| !rendered.contains(*n)) {
+        docs.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}));
+    }
+    for (key, pod) in &cluster.pods {
+        let ports: Vec<Value> = pod
+            .ports
+            .iter()
+            .map(|(name, number, protocol)| {
+                let mut port = json!({"containerPort": number, "protocol": protocol});
+                if !name.is_empty() {
+                    port["name"] = Value::from(name.as_str());
+                }
+                port
+            })
+            .collect();
+        let name = key.split_once('/').unwrap().1;
+        docs.push(json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": pod.namespace, "labels": pod.labels},
+            "spec": {"containers": [{"name": "main", "image": "stand-in", "ports": ports}]},
+        }));
+    }
+    docs.iter().map(|d| serde_json::to_string(d).unwrap()).collect::<Vec<_>>().join("\n---\n")
+}
+
+/// nca's verdict and ours agree on every pod pair and every port the destination declares.
+#[test]
+fn an_independent_analyzer_computes_the_same_connections() {
+    if !nca_available() {
+        return common::skipped_without("nca");
+    }
+    let platform = keiko();
+    for env in Env::ALL {
+        let cluster = cluster(&platform, env);
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("cluster.yaml");
+        std::fs::write(&input, nca_input(&cluster)).unwrap();
+        let file = input.to_str().unwrap();
+        let output = std::process::Command::new("nca")
+            .args(["--connectivity", file, "--pod_list", file, "--ns_list", file, "--output_format", "txt_no_fw_rules"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "nca failed:\n{text}{}", String::from_utf8_lossy(&output.stderr));
+        let mut theirs: BTreeMap<(String, String), NcaConnections> = BTreeMap::new();
+        for line in text.lines() {
+            let Some((pair, connection)) = line.split_once(" : ") else { continue };
+            let Some((from, to)) = pair.split_once(" => ") else { continue };
+            let (Some(from), Some(to)) = (from.strip_suffix("[Pod]"), to.strip_suffix("[Pod]")) else { continue };
+            read_nca_connection(connection, theirs.entry((from.to_owned(), to.to_owned())).or_default());
+        }
+        assert!(theirs.len() > 50, "{env}: nca listed only {} pod pairs:\n{text}", theirs.len());
+        let policies = Policies::new(&cluster.objects);
+        let mut disagreements = Vec::new();
+        for (from_key, from) in &cluster.pods {
+            for (to_key, to) in cluster.pods.iter().filter(|(k, _)| *k != from_key) {
+                for (_, port, protocol) in &to.ports {
+                    let ours = policies.decide(from, Destination::Pod(to), *port, protocol);
+                    let nca =
+                        theirs.get(&(from_key.clone(), to_key.clone())).is_some_and(|c| c.allows(*port, protocol));
+                    if ours.allowed() != nca {
+                        disagreements
+                            .push(format!("{from_key} -> {to_key} {port}/{protocol}: ours {ours}; nca allows: {nca}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            disagreements.is_empty(),
+            "{env}: nca and keiko_policy::reachability disagree:\n{}",
+            disagreements.join("\n")
+        );
+    }
 }
