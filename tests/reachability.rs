@@ -37,7 +37,8 @@ use std::net::Ipv4Addr;
 
 const FACTS: &str = include_str!("data/terraform-facts.json");
 
-/// A public address standing for Object Storage's endpoint (TEST-NET-3, RFC 5737).
+/// A public address standing for Object Storage's endpoint and the WAF module's registry
+/// (TEST-NET-3, RFC 5737).
 const PUBLIC: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 fn platform(spec: &str) -> Platform {
@@ -274,6 +275,15 @@ fn needs(platform: &Platform, env: Env, pods: &BTreeMap<String, Pod>) -> Vec<Nee
             need(pod, Target::Pod("kube-system/kube-dns".into()), 53, protocol, "DNS".into());
         }
     }
+    let waf = &platform.security().waf.image;
+    let port = keiko_model::registries::port(waf);
+    need(
+        &gateway,
+        Target::Address(PUBLIC),
+        port,
+        "TCP",
+        format!("the WAF module from {}", keiko_model::registries::host(waf)),
+    );
     let solver = format!("{}/acme-http01-solver", platform.security().gateway.namespace);
     need(&gateway, Target::Pod(solver), 8089, "TCP", "ACME HTTP-01 challenges".into());
     let fluent_bit = platform.addon(Chart::FluentBit).map(|a| format!("{}/fluent-bit", a.namespace)).unwrap();

@@ -9,6 +9,7 @@
 //! - [`gateway_api`]: the Gateway API CRDs and where they are synced from;
 //! - [`generated`]: the conventions of every generated file;
 //! - [`images`]: what the upstream images we run write, and as which user;
+//! - [`registries`]: which port a registry reference is pulled from;
 //! - [`gitops`]: the names and sync order the GitOps bootstrap and the ArgoCD layer share;
 //! - [`object_storage`]: how every S3 client reaches the buckets;
 //! - [`secrets`]: what the secret store holds for the cluster to read;
@@ -28,6 +29,7 @@ pub mod gitops;
 pub mod images;
 pub mod object_storage;
 pub mod platform;
+pub mod registries;
 pub mod secrets;
 pub mod stores;
 pub mod telemetry;

@@ -187,6 +187,21 @@ pub fn gateway_pods(platform: &Platform, flows: &[Flow]) -> NetworkPolicy {
         to: Some(vec![acme_solver_pods(platform)]),
         ports: Some(vec![port("TCP", ACME_SOLVER_PORT)]),
     });
+    // The WAF's Wasm module: the proxies' Istio agent pulls it from its registry, a public
+    // host whose addresses a policy cannot name, so any public address on that one port.
+    // Without it the module never loads and FAIL_CLOSE rejects every request.
+    let waf = &platform.security().waf.image;
+    let public = NetworkPolicyPeer {
+        ip_block: Some(IPBlock {
+            cidr: "0.0.0.0/0".to_owned(),
+            except: Some(keiko_model::databases::PRIVATE_RANGES.map(str::to_owned).to_vec()),
+        }),
+        ..Default::default()
+    };
+    egress.push(NetworkPolicyEgressRule {
+        to: Some(vec![public]),
+        ports: Some(vec![port("TCP", i32::from(keiko_model::registries::port(waf)))]),
+    });
     egress.extend(platform_egress(platform));
     NetworkPolicy {
         metadata: object_meta(&gateway.name, &gateway.namespace, labels::platform(platform, &gateway.name)),
