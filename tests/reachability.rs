@@ -43,8 +43,16 @@ const PUBLIC: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 fn platform(spec: &str) -> Platform {
     let spec = keiko_spec::load("spec", spec).unwrap_or_else(|e| panic!("{e}"));
-    let imported = facts::load("facts.json", FACTS, &spec).unwrap_or_else(|e| panic!("{e}"));
-    with_facts(spec, imported)
+    let all: AllFacts = Env::ALL
+        .iter()
+        .map(|env| {
+            // The fixture names dev's KMS; each environment's facts name its own.
+            let own = &spec.environments().get(*env).secret_manager.okms_id;
+            let text = FACTS.replace("0051d66c-1bc4-59d7-949b-9b5131cd42c2", own);
+            (*env, facts::load("facts.json", &text, &spec, *env).unwrap_or_else(|e| panic!("{e}")))
+        })
+        .collect();
+    Platform::new(spec).with_terraform_facts(all)
 }
 
 fn with_facts(spec: keiko_spec::Spec, imported: facts::TerraformFacts) -> Platform {
@@ -409,7 +417,8 @@ fn a_synthetic_fleet_of_100_services_gets_every_connection_through() {
     let pool_ports = databases.zip(20_200..).collect();
     let postgres =
         facts::PostgresFacts { host: "postgresql-synthetic.database.cloud.ovh.net".into(), port: 20_184, pool_ports };
-    let platform = with_facts(spec, facts::TerraformFacts { postgres });
+    let secret_manager = facts::SecretManagerFacts { okms_id: "00000000-0000-4000-8000-000000000001".into() };
+    let platform = with_facts(spec, facts::TerraformFacts { postgres, secret_manager });
     assert_eq!(platform.services().len(), 100);
     let problems = all_blocked(&platform);
     assert!(problems.is_empty(), "blocked connections:\n{}", problems.join("\n"));

@@ -32,7 +32,7 @@ fn spec() -> keiko_spec::Spec {
 
 fn with_facts(envs: &[Env]) -> Platform {
     let spec = spec();
-    let loaded = facts::load("facts/dev.json", FIXTURE, &spec).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = facts::load("facts/dev.json", FIXTURE, &spec, Env::Dev).unwrap_or_else(|e| panic!("{e}"));
     let all: AllFacts = envs.iter().map(|env| (*env, loaded.clone())).collect();
     Platform::new(spec).with_terraform_facts(all)
 }
@@ -86,7 +86,7 @@ fn a_facts_file_that_does_not_fit_the_spec_names_every_problem_at_its_line() {
         .replace("\"identity-service\": 20186,\n", "")
         .replace("\"passport-service\": 20189,", "\"passport-service\": 20189,\n      \"billing-service\": 20192,")
         .replace("postgresql-a1b2c3d4-o5e6f7a8.database.cloud.ovh.net", "not a host");
-    let errors = facts::load("facts/dev.json", &bad, &spec()).unwrap_err().to_string();
+    let errors = facts::load("facts/dev.json", &bad, &spec(), Env::Dev).unwrap_err().to_string();
     assert!(errors.contains("no pool port for `identity-service`"), "{errors}");
     assert!(
         errors.contains("facts/dev.json:9:7: postgres.pool_ports.billing-service: `billing-service` has no database"),
@@ -94,11 +94,16 @@ fn a_facts_file_that_does_not_fit_the_spec_names_every_problem_at_its_line() {
     );
     assert!(errors.contains("facts/dev.json:3:5: postgres.host: `not a host` is not a host name"), "{errors}");
     let shape = FIXTURE.replace("\"port\": 20184", "\"port\": 0, \"ports\": 1");
-    let errors = facts::load("facts/dev.json", &shape, &spec()).unwrap_err().to_string();
+    let errors = facts::load("facts/dev.json", &shape, &spec(), Env::Dev).unwrap_err().to_string();
     assert!(errors.contains("postgres.port: 0 is less than the minimum of 1"), "{errors}");
     assert!(errors.contains("unknown field `ports`"), "{errors}");
+    let other_kms = facts::load("facts/staging.json", FIXTURE, &spec(), Env::Staging).unwrap_err().to_string();
+    assert!(
+        other_kms.contains("facts/staging.json:15:5: secret_manager.okms_id: Terraform created the KMS `0051d66c-1bc4-59d7-949b-9b5131cd42c2`, but keiko.yaml's environments.staging.secret_manager.okms_id is"),
+        "{other_kms}"
+    );
     let zero_pool = FIXTURE.replace("20191", "0");
-    assert!(facts::load("facts/dev.json", &zero_pool, &spec()).is_err(), "a pool port of 0 is refused");
+    assert!(facts::load("facts/dev.json", &zero_pool, &spec(), Env::Dev).is_err(), "a pool port of 0 is refused");
 }
 
 /// The ports each NetworkPolicy of `env` opens to the environment's private subnet (where

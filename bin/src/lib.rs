@@ -33,7 +33,7 @@ pub fn platform(spec_file: &Path, spec: Spec) -> Result<Platform, SpecErrors> {
                 return Err(SpecErrors { file: path.display().to_string(), errors });
             }
         };
-        all.insert(env, facts::load(&path.display().to_string(), &text, &spec)?);
+        all.insert(env, facts::load(&path.display().to_string(), &text, &spec, env)?);
     }
     Ok(Platform::new(spec).with_terraform_facts(all))
 }

@@ -33,6 +33,16 @@ pub fn facts_file(env: Env) -> String {
 pub struct TerraformFacts {
     /// The environment's managed PostgreSQL service.
     pub postgres: PostgresFacts,
+    /// The environment's KMS, whose Secret Manager External Secrets reads.
+    pub secret_manager: SecretManagerFacts,
+}
+
+/// The KMS Terraform ordered for the environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretManagerFacts {
+    /// The KMS ID (`ovh_okms.id`, a UUID): its Vault-compatible API is `/api/<okms_id>`.
+    pub okms_id: String,
 }
 
 /// Where the managed PostgreSQL service answers, as OVHcloud assigned it.
@@ -60,8 +70,9 @@ pub fn json_schema() -> Value {
 }
 
 /// Reads the facts file `file` of `env` and checks it against `spec`: a pool port for
-/// every service with a database and for nothing else, and a host name that is one.
-pub fn load(file: &str, text: &str, spec: &Spec) -> Result<TerraformFacts, SpecErrors> {
+/// every service with a database and for nothing else, a host name that is one, and the
+/// KMS keiko.yaml names for `env`.
+pub fn load(file: &str, text: &str, spec: &Spec, env: Env) -> Result<TerraformFacts, SpecErrors> {
     let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors };
     let document = source::parse(text).map_err(fail)?;
     let shape_errors = shape::check(&document, &json_schema());
@@ -71,7 +82,7 @@ pub fn load(file: &str, text: &str, spec: &Spec) -> Result<TerraformFacts, SpecE
     let source::Document { value, map } = document;
     let facts: TerraformFacts = serde_json::from_value(value)
         .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
-    let mut errors = problems(&facts, spec);
+    let mut errors = problems(&facts, spec, env);
     if errors.is_empty() {
         return Ok(facts);
     }
@@ -82,7 +93,7 @@ pub fn load(file: &str, text: &str, spec: &Spec) -> Result<TerraformFacts, SpecE
     Err(fail(errors))
 }
 
-fn problems(facts: &TerraformFacts, spec: &Spec) -> Vec<SpecError> {
+fn problems(facts: &TerraformFacts, spec: &Spec, env: Env) -> Vec<SpecError> {
     let postgres = SpecPath::root().key("postgres");
     let mut errors = Vec::new();
     let host = &facts.postgres.host;
@@ -96,6 +107,18 @@ fn problems(facts: &TerraformFacts, spec: &Spec) -> Vec<SpecError> {
         errors.push(SpecError::new(
             postgres.key("host"),
             Problem::Invalid(format!("`{host}` is not a host name; copy `endpoints[0].domain` as Terraform prints it")),
+        ));
+    }
+    // The store's URL comes from keiko.yaml (every environment renders the same objects, so
+    // it cannot wait for the facts); once Terraform has created the KMS, the two must agree.
+    let okms_id = &facts.secret_manager.okms_id;
+    let spec_id = &spec.environments().get(env).secret_manager.okms_id;
+    if okms_id != spec_id {
+        errors.push(SpecError::new(
+            SpecPath::root().key("secret_manager").key("okms_id"),
+            Problem::Invalid(format!(
+                "Terraform created the KMS `{okms_id}`, but keiko.yaml's environments.{env}.secret_manager.okms_id is `{spec_id}`: write `{okms_id}` there"
+            )),
         ));
     }
     let with_database: Vec<&str> =

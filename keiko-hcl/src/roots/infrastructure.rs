@@ -3,7 +3,7 @@
 
 use crate::blocks::module_call;
 use crate::error::HclError;
-use crate::expr::{ident_object, num, object, reference, var};
+use crate::expr::{ident_object, num, object, reference};
 use crate::names::ident;
 use crate::providers;
 use hcl::{Block, Body, Expression};
@@ -171,7 +171,7 @@ fn secrets(env: Env, environment: &Environment) -> Block {
         .add_attribute(("name", environment.cluster.as_str()))
         .add_attribute(("environment", env.name()))
         .add_attribute(("ovh_subsidiary", OVH_SUBSIDIARY))
-        .add_attribute(("kms_region", var("kms_region")))
+        .add_attribute(("kms_region", environment.secret_manager.region.as_str()))
         .add_attribute(("database_host", postgres("host")))
         .add_attribute(("database_pool_ports", postgres("pool_ports")))
         .add_attribute(("database_ca", postgres("ca")))

@@ -8,10 +8,13 @@ use hcl::{Body, Expression};
 /// The value of `platform_facts`, shaped exactly like `keiko_spec::facts::TerraformFacts`.
 fn platform_facts() -> Expression {
     let postgres = |field: &str| reference("module", &["postgres", field]);
-    object([(
-        "postgres",
-        object([("host", postgres("host")), ("port", postgres("port")), ("pool_ports", postgres("pool_ports"))]),
-    )])
+    object([
+        (
+            "postgres",
+            object([("host", postgres("host")), ("port", postgres("port")), ("pool_ports", postgres("pool_ports"))]),
+        ),
+        ("secret_manager", object([("okms_id", reference("module", &["secrets", "okms_id"]))])),
+    ])
 }
 
 /// The `outputs.tf` of an environment root.

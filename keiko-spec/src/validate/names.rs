@@ -113,3 +113,10 @@ mod tests {
         assert!(!is_http_path("/a b"));
     }
 }
+
+/// Whether `id` is a UUID in its canonical 8-4-4-4-12 lowercase hex form.
+pub fn is_uuid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+}

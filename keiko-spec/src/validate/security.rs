@@ -98,7 +98,7 @@ fn environments(raw: &RawSpec, checks: &mut Checks) {
                 .require(is_https_url(url), &path.key("jwt").key(field), || format!("`{url}` must be an https:// URL"));
         }
         let manager = &environment.secret_manager;
-        checks.require(is_uuid(&manager.okms_id), &path.key("secret_manager").key("okms_id"), || {
+        checks.require(names::is_uuid(&manager.okms_id), &path.key("secret_manager").key("okms_id"), || {
             format!("`{}` is not a KMS ID: use the UUID that `terraform output okms_id` prints", manager.okms_id)
         });
         checks.require(
@@ -148,10 +148,4 @@ fn is_check_id(id: &str) -> bool {
 
 fn is_https_url(url: &str) -> bool {
     url.strip_prefix("https://").and_then(|rest| rest.split('/').next()).is_some_and(names::is_host_name)
-}
-
-fn is_uuid(id: &str) -> bool {
-    let groups: Vec<&str> = id.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
 }

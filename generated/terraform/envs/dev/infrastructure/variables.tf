@@ -10,14 +10,3 @@ variable "ovh_endpoint" {
     error_message = "Use ovh-eu, ovh-ca or ovh-us."
   }
 }
-
-variable "kms_region" {
-  description = "The OVHcloud KMS region that holds this environment's secrets."
-  type        = string
-  default     = "eu-west-gra"
-
-  validation {
-    condition     = can(regex("^[a-z]+-[a-z]+-[a-z]+$", var.kms_region))
-    error_message = "Use a KMS region such as eu-west-gra."
-  }
-}

@@ -149,7 +149,7 @@ module "secrets" {
   name                     = "keikolatam-staging"
   environment              = "staging"
   ovh_subsidiary           = "FR"
-  kms_region               = var.kms_region
+  kms_region               = "eu-west-gra"
   database_host            = module.postgres.host
   database_pool_ports      = module.postgres.pool_ports
   database_ca              = module.postgres.ca

@@ -24,6 +24,9 @@ output "platform_facts" {
       port       = module.postgres.port
       pool_ports = module.postgres.pool_ports
     }
+    secret_manager = {
+      okms_id = module.secrets.okms_id
+    }
   }
 }
 
