@@ -61,6 +61,13 @@ pub fn is_http_path(path: &str) -> bool {
     path.starts_with('/') && path.bytes().all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#')
 }
 
+/// Whether `id` is a UUID in its canonical 8-4-4-4-12 lowercase hex form.
+pub fn is_uuid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,11 +119,4 @@ mod tests {
         assert!(!is_http_path("identity"));
         assert!(!is_http_path("/a b"));
     }
-}
-
-/// Whether `id` is a UUID in its canonical 8-4-4-4-12 lowercase hex form.
-pub fn is_uuid(id: &str) -> bool {
-    let groups: Vec<&str> = id.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
 }
