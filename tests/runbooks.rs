@@ -234,12 +234,14 @@ fn position(text: &str, root: &str, verb: &str) -> usize {
 fn the_first_install_applies_the_roots_in_order_and_destroys_them_in_reverse() {
     let text = &runbooks()["first-install.md"];
     let env = |root: keiko_hcl::names::EnvRoot| root.dir(Env::Dev).replace("dev", "<env>");
-    let applies: Vec<usize> = ["bootstrap".to_owned(), "global".to_owned()]
-        .into_iter()
-        .chain(keiko_hcl::names::EnvRoot::APPLY_ORDER.map(env))
-        .map(|root| position(text, &root, "apply"))
-        .collect();
-    assert!(applies.is_sorted(), "apply order {applies:?}: state buckets, registry, then the environment's roots");
+    let [infrastructure, argocd] = keiko_hcl::names::EnvRoot::APPLY_ORDER.map(env);
+    let order =
+        ["bootstrap".to_owned(), "global/registry".to_owned(), infrastructure, "global/harbor".to_owned(), argocd];
+    let applies: Vec<usize> = order.iter().map(|root| position(text, root, "apply")).collect();
+    assert!(
+        applies.is_sorted(),
+        "apply order {applies:?}: state buckets, registry, infrastructure, Harbor (it writes into the KMS), Argo CD"
+    );
     let destroys: Vec<usize> =
         keiko_hcl::names::EnvRoot::APPLY_ORDER.iter().rev().map(|r| position(text, &env(*r), "destroy")).collect();
     assert!(destroys.is_sorted(), "destroy runs the roots in reverse order: {destroys:?}");

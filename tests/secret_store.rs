@@ -21,8 +21,19 @@ use terraform::{attribute, module_call, resources};
 
 const RUNBOOK: &str = include_str!("../docs/runbooks/first-install.md");
 
+/// keiko.yaml with every environment's Terraform facts imported (`tests/data`, each naming
+/// its environment's KMS), as the first install has them when Argo CD first syncs.
 fn keiko() -> Platform {
-    Platform::new(keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap())
+    let spec = keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap();
+    let all: keiko_spec::facts::AllFacts = Env::ALL
+        .iter()
+        .map(|env| {
+            let own = &spec.environments().get(*env).secret_manager.okms_id;
+            let text = include_str!("data/terraform-facts.json").replace("0051d66c-1bc4-59d7-949b-9b5131cd42c2", own);
+            (*env, keiko_spec::facts::load("facts.json", &text, &spec, *env).unwrap())
+        })
+        .collect();
+    Platform::new(spec).with_terraform_facts(all)
 }
 
 /// What the cluster of `env` reads, from every ExternalSecret it renders.
@@ -87,6 +98,18 @@ fn written(platform: &Platform, env: Env) -> BTreeMap<String, BTreeSet<String>> 
         for path in paths {
             out.insert(path, properties.clone());
         }
+    }
+    // Root global/harbor writes each applied environment's pull credential into its KMS.
+    let okms_id = &platform.environments().get(env).secret_manager.okms_id;
+    for body in resources(&bodies["terraform/global/harbor/main.tf"], "ovh_okms_secret") {
+        if attribute(body, "okms_id").unwrap().to_string().trim_matches('"') != okms_id.as_str() {
+            continue;
+        }
+        let Expression::String(path) = attribute(body, "path").unwrap() else { panic!("path") };
+        let Expression::Object(version) = attribute(body, "version").unwrap() else { panic!("version") };
+        let data = version.iter().find(|(k, _)| k.to_string() == "data").unwrap().1;
+        let Expression::FuncCall(encode) = data else { panic!("data is jsonencode(..)") };
+        out.insert(path.clone(), keys(&encode.args[0]));
     }
     out
 }

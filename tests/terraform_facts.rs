@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 #[path = "support/terraform.rs"]
 mod terraform;
 
@@ -195,4 +197,59 @@ fn generate_reads_the_facts_beside_the_spec_and_refuses_a_bad_file_with_exit_2()
     );
     let after = std::fs::read_to_string(out.join("k8s/overlays/dev/identity-service/kustomization.yaml")).unwrap();
     assert_eq!(before, after, "a refused run leaves generated/ untouched");
+}
+
+#[test]
+fn the_registry_terraform_created_must_be_the_one_the_images_name() {
+    let spec = spec();
+    let host = spec.platform().registry.split('/').next().unwrap().to_owned();
+    let same = format!("{{\n  \"registry\": {{\n    \"url\": \"https://{host}\"\n  }}\n}}\n");
+    facts::load_global("facts/global.json", &same, &spec).unwrap_or_else(|e| panic!("{e}"));
+    let other = "{\n  \"registry\": {\n    \"url\": \"https://a1b2c3d4.gra7.container-registry.ovh.net\"\n  }\n}\n";
+    let errors = facts::load_global("facts/global.json", other, &spec).unwrap_err().to_string();
+    assert!(
+        errors.contains("facts/global.json:3:5: registry.url: Terraform created the registry `https://a1b2c3d4.gra7.container-registry.ovh.net`"),
+        "{errors}"
+    );
+    let shape = other.replace("\"url\"", "\"host\"");
+    assert!(
+        facts::load_global("facts/global.json", &shape, &spec)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `host`")
+    );
+}
+
+/// With an environment's facts, `global/harbor` gives it a pull-only robot and writes its
+/// credential into that environment's KMS, as the `.dockerconfigjson` the cluster reads.
+#[test]
+fn an_imported_environment_gets_a_pull_robot_in_its_own_kms() {
+    let bodies = terraform::bodies(&with_facts(&[Env::Dev]));
+    let harbor = &bodies["terraform/global/harbor/main.tf"];
+    let text = hcl::to_string(harbor).unwrap();
+    assert!(text.contains("module \"pull_dev\"") && !text.contains("pull_staging"), "{text}");
+    let okms = spec().environments().get(Env::Dev).secret_manager.okms_id.clone();
+    assert!(text.contains(&format!("okms_id = \"{okms}\"")), "{text}");
+    assert!(text.contains(&format!("path = \"{}\"", keiko_model::secrets::REGISTRY_PULL_PATH)), "{text}");
+    let none = hcl::to_string(&terraform::bodies(&Platform::new(spec()))["terraform/global/harbor/main.tf"]).unwrap();
+    assert!(!none.contains("registry-pull"), "without facts no environment's KMS exists to write into:\n{none}");
+}
+
+/// The pull credential's HCL is what Terraform reads and prints back unchanged.
+#[test]
+fn the_pull_secret_is_valid_terraform_syntax() {
+    if std::process::Command::new("terraform").arg("version").output().is_err() {
+        return common::skipped_without("terraform");
+    }
+    let files = keiko_hcl::render(&with_facts(&[Env::Dev])).unwrap();
+    let text = files.get("terraform/global/harbor/main.tf").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), text).unwrap();
+    let fmt = Command::new("terraform").args(["fmt", "-check", "-diff"]).current_dir(dir.path()).output().unwrap();
+    assert!(
+        fmt.status.success(),
+        "{}{}\n{text}",
+        String::from_utf8_lossy(&fmt.stdout),
+        String::from_utf8_lossy(&fmt.stderr)
+    );
 }

@@ -90,6 +90,32 @@ fn outputs_read(bodies: &BTreeMap<String, Body>, root: &str, name: &str) -> BTre
         .collect()
 }
 
+/// Every remote state any root reads is the state of a root we render, and it reads only
+/// outputs that root declares (`global/harbor` reads `global/registry` among them).
+#[test]
+fn every_remote_state_is_a_rendered_roots_and_reads_declared_outputs() {
+    let bodies = terraform::bodies(&keiko());
+    let backends = backends(&bodies);
+    let states = remote_states(&bodies);
+    assert!(states.len() >= 4, "three argocd roots and global/harbor read remote state");
+    for (reader, state) in &states {
+        let read = config_location(terraform::attribute(state.body(), "config").unwrap());
+        let writer = backends
+            .iter()
+            .find(|(_, body)| location(body) == read)
+            .map(|(dir, _)| dir.clone())
+            .unwrap_or_else(|| panic!("{reader} reads {read:?}, which no root writes"));
+        let declared: BTreeSet<String> = bodies[&format!("{writer}/outputs.tf")]
+            .blocks()
+            .filter(|b| b.identifier() == "output")
+            .map(|b| b.labels()[0].as_str().to_owned())
+            .collect();
+        let used = outputs_read(&bodies, reader, state.labels()[1].as_str());
+        let missing: Vec<_> = used.difference(&declared).collect();
+        assert!(missing.is_empty(), "{reader} reads outputs {writer} does not declare: {missing:?}");
+    }
+}
+
 #[test]
 fn the_argocd_root_reads_the_state_and_outputs_the_infrastructure_root_writes() {
     let bodies = terraform::bodies(&keiko());

@@ -35,6 +35,18 @@ pub fn platform(spec_file: &Path, spec: Spec) -> Result<Platform, SpecErrors> {
         };
         all.insert(env, facts::load(&path.display().to_string(), &text, &spec, env)?);
     }
+    let global = dir.join(facts::GLOBAL_FACTS_FILE);
+    match std::fs::read_to_string(&global) {
+        Ok(text) => {
+            facts::load_global(&global.display().to_string(), &text, &spec)?;
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            let problem = keiko_spec::Problem::Invalid(format!("cannot read it: {error}"));
+            let errors = vec![keiko_spec::SpecError::new(keiko_spec::SpecPath::root(), problem)];
+            return Err(SpecErrors { file: global.display().to_string(), errors });
+        }
+    }
     Ok(Platform::new(spec).with_terraform_facts(all))
 }
 

@@ -82,15 +82,26 @@ fn env_bodies(platform: &Platform, env: Env, environment: &Environment) -> Resul
     ])
 }
 
-/// `terraform/bootstrap/` (state buckets) and `terraform/global/` (registry).
+/// `terraform/bootstrap/` (state buckets) and `terraform/global/{registry,harbor}/` (the
+/// registry, then its Harbor project and robot accounts).
 fn shared_bodies(platform: &Platform) -> Vec<(String, Body)> {
     vec![
         ("terraform/bootstrap/main.tf".into(), roots::bootstrap::main_tf(platform)),
         ("terraform/bootstrap/variables.tf".into(), roots::bootstrap::variables_tf()),
         ("terraform/bootstrap/versions.tf".into(), roots::bootstrap::versions_tf()),
-        ("terraform/global/main.tf".into(), roots::global::main_tf(platform)),
-        ("terraform/global/outputs.tf".into(), roots::global::outputs_tf()),
-        ("terraform/global/variables.tf".into(), roots::global::variables_tf()),
-        ("terraform/global/versions.tf".into(), roots::global::versions_tf(platform)),
+        ("terraform/global/registry/main.tf".into(), roots::global::registry_main_tf(platform)),
+        ("terraform/global/registry/outputs.tf".into(), roots::global::registry_outputs_tf()),
+        ("terraform/global/registry/variables.tf".into(), roots::global::variables_tf()),
+        (
+            "terraform/global/registry/versions.tf".into(),
+            roots::global::versions_tf(platform, roots::global::REGISTRY_STATE_KEY, &["ovh"]),
+        ),
+        ("terraform/global/harbor/main.tf".into(), roots::global::harbor_main_tf(platform)),
+        ("terraform/global/harbor/outputs.tf".into(), roots::global::harbor_outputs_tf()),
+        ("terraform/global/harbor/variables.tf".into(), roots::global::variables_tf()),
+        (
+            "terraform/global/harbor/versions.tf".into(),
+            roots::global::versions_tf(platform, roots::global::HARBOR_STATE_KEY, &["harbor", "ovh"]),
+        ),
     ]
 }

@@ -19,7 +19,10 @@ pub struct Provider {
 /// Every provider, pinned exactly: helm is on its 3.x schema (`set = [..]`, `kubernetes = {..}`).
 /// random generates the stores' passwords inside Terraform, so no operator ever sees them.
 /// No root needs hashicorp/kubernetes: Argo CD and the root Application are Helm releases.
-pub const PROVIDERS: [Provider; 3] = [
+/// harbor talks to the managed registry's Harbor: projects and robot accounts, which the
+/// OVHcloud API does not manage.
+pub const PROVIDERS: [Provider; 4] = [
+    Provider { name: "harbor", source: "goharbor/harbor", version: "3.12.4" },
     Provider { name: "helm", source: "hashicorp/helm", version: "3.1.2" },
     Provider { name: "ovh", source: "ovh/ovh", version: "2.19.0" },
     Provider { name: "random", source: "hashicorp/random", version: "3.9.0" },
@@ -58,4 +61,17 @@ pub fn helm(cluster: &str) -> Block {
         ("client_key", call("base64decode", [field("client_key")])),
     ]);
     Block::builder("provider").add_label("helm").add_attribute(("kubernetes", connection)).build()
+}
+
+/// `provider "harbor"` on the managed registry, from the `global/registry` root's state
+/// (remote state `state`): its URL and the administrator user Terraform created there.
+pub fn harbor(state: &str) -> Block {
+    let output = |name: &str| reference("data", &["terraform_remote_state", state, "outputs", name]);
+    Block::builder("provider")
+        .add_label("harbor")
+        .add_attribute(("url", output("registry_url")))
+        .add_attribute(("username", output("registry_admin_login")))
+        .add_attribute(("password", output("registry_admin_password")))
+        .add_attribute(("insecure", false))
+        .build()
 }

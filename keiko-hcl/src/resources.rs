@@ -41,13 +41,19 @@ pub const NETWORK_PRIVATE: &str = "ovh_cloud_project_network_private";
 pub const NETWORK_PRIVATE_SUBNET: &str = "ovh_cloud_project_network_private_subnet";
 /// An OVHcloud Gateway: public egress (SNAT) for a private subnet.
 pub const GATEWAY: &str = "ovh_cloud_project_gateway";
+/// A user of the managed registry (its Harbor's administrator, for Terraform).
+pub const REGISTRY_USER: &str = "ovh_cloud_project_containerregistry_user";
+/// A Harbor project: where the services' images live.
+pub const HARBOR_PROJECT: &str = "harbor_project";
+/// A Harbor robot account: a credential scoped to projects and actions.
+pub const HARBOR_ROBOT: &str = "harbor_robot_account";
 /// A Helm release.
 pub const HELM_RELEASE: &str = "helm_release";
 /// A generated password (hashicorp/random), kept in state and written to the Secret Manager.
 pub const RANDOM_PASSWORD: &str = "random_password";
 
 /// Every resource type the generated code may use, for the schema test.
-pub const ALL: [&str; 19] = [
+pub const ALL: [&str; 22] = [
     KUBE,
     KUBE_NODEPOOL,
     DATABASE,
@@ -67,6 +73,9 @@ pub const ALL: [&str; 19] = [
     NETWORK_PRIVATE,
     NETWORK_PRIVATE_SUBNET,
     GATEWAY,
+    REGISTRY_USER,
+    HARBOR_PROJECT,
+    HARBOR_ROBOT,
 ];
 
 /// Every data source type the generated code may use, for the schema test.

@@ -34,6 +34,12 @@ fn the_postgres_module_matches_its_snapshot() {
 }
 
 #[test]
+fn the_harbor_modules_match_their_snapshots() {
+    snapshot("hcl_harbor_project", "terraform/modules/harbor-project/");
+    snapshot("hcl_registry_pull", "terraform/modules/registry-pull/");
+}
+
+#[test]
 fn the_private_network_module_matches_its_snapshot() {
     snapshot("hcl_private_network", "terraform/modules/private-network/");
 }

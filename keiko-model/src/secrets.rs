@@ -60,5 +60,13 @@ pub fn provider(platform: &Platform, path: &str) -> Provider {
     let database = service.is_some_and(|service| service.database.is_some());
     let store =
         path.strip_suffix(&store_credentials_path("")).is_some_and(|name| platform.stateful().contains_key(name));
-    if database || store || path == OBJECT_STORAGE { Provider::Terraform } else { Provider::Operator }
+    let terraform = [OBJECT_STORAGE, REGISTRY_PULL_PATH].contains(&path);
+    if database || store || terraform { Provider::Terraform } else { Provider::Operator }
 }
+
+/// Where Terraform (root `global/harbor`) writes an environment's registry pull credential.
+pub const REGISTRY_PULL_PATH: &str = "registry/pull";
+/// Its one property: the `.dockerconfigjson` of a `kubernetes.io/dockerconfigjson` Secret.
+pub const REGISTRY_PULL_PROPERTY: &str = "dockerconfigjson";
+/// The Secret the services' pods pull their images with.
+pub const REGISTRY_PULL_SECRET: &str = "registry-pull";

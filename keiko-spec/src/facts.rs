@@ -146,5 +146,54 @@ fn problems(facts: &TerraformFacts, spec: &Spec, env: Env) -> Vec<SpecError> {
     errors
 }
 
+/// The facts file of the global roots, relative to keiko.yaml.
+pub const GLOBAL_FACTS_FILE: &str = "facts/global.json";
+
+/// The facts of `global/registry`, as `terraform output -json platform_facts` prints them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalFacts {
+    /// The managed registry.
+    pub registry: RegistryFacts,
+}
+
+/// The managed registry OVHcloud created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryFacts {
+    /// Its URL (`https://<id>.<region>.container-registry.ovh.net`), the provider's `url`.
+    pub url: String,
+}
+
+/// Reads `facts/global.json` and checks it against `spec`: the images are pulled from
+/// `platform.registry`, whose host must be the registry Terraform created.
+pub fn load_global(file: &str, text: &str, spec: &Spec) -> Result<GlobalFacts, SpecErrors> {
+    let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors };
+    let document = source::parse(text).map_err(fail)?;
+    let shape_errors = shape::check(&document, &schemars::schema_for!(GlobalFacts).to_value());
+    if !shape_errors.is_empty() {
+        return Err(fail(shape_errors));
+    }
+    let source::Document { value, map } = document;
+    let facts: GlobalFacts = serde_json::from_value(value)
+        .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
+    let url = &facts.registry.url;
+    let host = url.strip_prefix("https://").unwrap_or_default().trim_end_matches('/');
+    let registry = &spec.platform().registry;
+    let spec_host = registry.split('/').next().unwrap_or_default();
+    if host.is_empty() || host != spec_host {
+        let path = SpecPath::root().key("registry").key("url");
+        let mut error = SpecError::new(
+            path.clone(),
+            Problem::Invalid(format!(
+                "Terraform created the registry `{url}`, but keiko.yaml's platform.registry is `{registry}`: the images would be pulled from another host; write `{host}/<project>` there"
+            )),
+        );
+        error.location = map.locate(&path);
+        return Err(fail(vec![error]));
+    }
+    Ok(facts)
+}
+
 /// The facts of every environment that has them.
 pub type AllFacts = BTreeMap<Env, TerraformFacts>;

@@ -226,9 +226,12 @@ fn mutate(text: &str, mutation: Mutation) -> Option<Mutated> {
             replace_scalar(text, &document, place, bad[variant % bad.len()], place.path.clone())
         }
         Mutation::HugeNumber { pick, variant } => {
-            let integers: Vec<&Place> = scalars.iter().copied().filter(|p| p.value.is_u64()).collect();
-            let place = nth(&integers, pick)?;
             let with = ["4294967296", "18446744073709551616", "-1"][variant % 3];
+            // A sync wave is signed: -1 is a valid wave, not an invalid spec.
+            let signed = |p: &&Place| p.matches("/addons/*/wave");
+            let integers: Vec<&Place> =
+                scalars.iter().copied().filter(|p| p.value.is_u64() && !(with == "-1" && signed(p))).collect();
+            let place = nth(&integers, pick)?;
             replace_scalar(text, &document, place, with, place.path.clone())
         }
         Mutation::DanglingReference { pick } => {

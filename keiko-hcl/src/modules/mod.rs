@@ -1,6 +1,7 @@
 //! The reusable Terraform modules: every environment calls the same ones with its own inputs.
 
 pub mod argocd_bootstrap;
+pub mod harbor;
 pub mod object_storage;
 pub mod object_storage_user;
 pub mod ovh_kubernetes;
@@ -31,11 +32,13 @@ pub struct Module {
 pub fn all() -> Vec<Module> {
     vec![
         argocd_bootstrap::module(),
+        harbor::project_module(),
         object_storage::module(),
         object_storage_user::module(),
         ovh_kubernetes::module(),
         ovh_postgres::module(),
         private_network::module(),
+        harbor::pull_module(),
         registry::module(),
         secrets::module(),
     ]

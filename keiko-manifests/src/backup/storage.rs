@@ -51,6 +51,7 @@ pub fn secret(platform: &Platform, namespace: &str) -> ExternalSecret {
 fn credentials_file() -> Template {
     let file = "[default]\naws_access_key_id = {{ .AWS_ACCESS_KEY_ID }}\naws_secret_access_key = {{ .AWS_SECRET_ACCESS_KEY }}\n";
     Template {
+        kind: None,
         engine_version: "v2".to_owned(),
         merge_policy: "Merge".to_owned(),
         data: std::collections::BTreeMap::from([("credentials".to_owned(), file.to_owned())]),

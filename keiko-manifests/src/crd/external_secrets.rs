@@ -93,6 +93,9 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Template {
+    /// The Secret's `type` (`kubernetes.io/dockerconfigjson`); `Opaque` when unset.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// `v2`.
     pub engine_version: String,
     /// `Merge`: computed keys are added to the values read.

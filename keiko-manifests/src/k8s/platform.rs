@@ -22,6 +22,9 @@ pub fn objects(platform: &Platform, env: Env) -> Result<Vec<Object>, RenderError
     let operator_namespace =
         platform.addon(Chart::ExternalSecrets).map_or("external-secrets", |a| a.namespace.as_str());
     objects.push(Object::new(&secrets::store(platform, env, operator_namespace))?);
+    let services = platform.settings().namespace.as_str();
+    let pull = keiko_model::secrets::REGISTRY_PULL_SECRET;
+    objects.push(Object::new(&secrets::registry_pull(services, super::labels::platform(platform, pull)))?);
     Ok(objects)
 }
 

@@ -38,6 +38,10 @@ pub fn template(platform: &Platform, name: &str, service: &Service, env: Env, co
         spec: Some(PodSpec {
             service_account_name: Some(name.to_owned()),
             automount_service_account_token: Some(!service.kubernetes_api.is_empty()),
+            // The services' images are in the registry's private project (ADR 0019).
+            image_pull_secrets: Some(vec![k8s_openapi::api::core::v1::LocalObjectReference {
+                name: keiko_model::secrets::REGISTRY_PULL_SECRET.to_owned(),
+            }]),
             containers: vec![container(platform, name, service, env)],
             volumes: Some(volumes(platform, name, service)),
             security_context: Some(security::pod_security(security::SERVICE_UID)),

@@ -111,6 +111,7 @@ pub fn database(
         "postgresql://{{{{ .username }}}}:{{{{ .password | urlquery }}}}@{{{{ .host }}}}:{{{{ .port }}}}/{{{{ .database }}}}?sslmode=verify-full&sslrootcert={DATABASE_DIR}/ca"
     );
     let template = Template {
+        kind: None,
         engine_version: "v2".to_owned(),
         merge_policy: "Merge".to_owned(),
         data: BTreeMap::from([("DATABASE_URL".to_owned(), url)]),
@@ -141,6 +142,7 @@ pub fn store_credentials(
         })
         .collect();
     let template = (engine == keiko_spec::stateful::Engine::Neo4j).then(|| Template {
+        kind: None,
         engine_version: "v2".to_owned(),
         merge_policy: "Merge".to_owned(),
         data: BTreeMap::from([(NEO4J_AUTH_KEY.to_owned(), "{{ .username }}/{{ .password }}".to_owned())]),
@@ -164,4 +166,24 @@ fn external_secret(
             data,
         },
     }
+}
+
+/// The registry pull credential of the services' namespace: a `kubernetes.io/dockerconfigjson`
+/// Secret from `registry/pull`, which Terraform's `global/harbor` root writes (ADR 0019).
+pub fn registry_pull(namespace: &str, labels: BTreeMap<String, String>) -> ExternalSecret {
+    let property = keiko_model::secrets::REGISTRY_PULL_PROPERTY;
+    let data = vec![ExternalSecretData {
+        secret_key: property.to_owned(),
+        remote_ref: RemoteRef {
+            key: keiko_model::secrets::REGISTRY_PULL_PATH.to_owned(),
+            property: property.to_owned(),
+        },
+    }];
+    let template = Template {
+        kind: Some("kubernetes.io/dockerconfigjson".to_owned()),
+        engine_version: "v2".to_owned(),
+        merge_policy: "Replace".to_owned(),
+        data: BTreeMap::from([(".dockerconfigjson".to_owned(), format!("{{{{ .{property} }}}}"))]),
+    };
+    external_secret(namespace, keiko_model::secrets::REGISTRY_PULL_SECRET, data, Some(template), labels)
 }

@@ -10,3 +10,9 @@ resource "ovh_cloud_project_containerregistry" "registry" {
   region  = var.region
   plan_id = data.ovh_cloud_project_capabilities_containerregistry_filter.plan.id
 }
+
+resource "ovh_cloud_project_containerregistry_user" "admin" {
+  registry_id = ovh_cloud_project_containerregistry.registry.id
+  login       = var.admin_login
+  email       = var.admin_email
+}

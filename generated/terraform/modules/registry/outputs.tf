@@ -9,3 +9,14 @@ output "url" {
   description = "The registry URL."
   value       = ovh_cloud_project_containerregistry.registry.url
 }
+
+output "admin_login" {
+  description = "The Harbor user's login."
+  value       = ovh_cloud_project_containerregistry_user.admin.user
+}
+
+output "admin_password" {
+  description = "The Harbor user's password."
+  value       = ovh_cloud_project_containerregistry_user.admin.password
+  sensitive   = true
+}

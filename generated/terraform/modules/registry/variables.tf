@@ -20,6 +20,26 @@ variable "region" {
   }
 }
 
+variable "admin_login" {
+  description = "The login of the Harbor user Terraform manages projects and robots with."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]+$", var.admin_login))
+    error_message = "Use lowercase letters, digits and '-'."
+  }
+}
+
+variable "admin_email" {
+  description = "The e-mail address of that user (the platform's contact address)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@ ]+@[^@ ]+$", var.admin_email))
+    error_message = "Use an e-mail address."
+  }
+}
+
 variable "plan" {
   description = "The registry plan (its storage quota); a full registry becomes read-only."
   type        = string

@@ -4,6 +4,10 @@ terraform {
   required_version = "1.11.4"
 
   required_providers {
+    harbor = {
+      source  = "goharbor/harbor"
+      version = "3.12.4"
+    }
     ovh = {
       source  = "ovh/ovh"
       version = "2.19.0"
@@ -12,7 +16,7 @@ terraform {
 
   backend "s3" {
     bucket = "keikolatam-terraform-state-prod"
-    key    = "global/terraform.tfstate"
+    key    = "global/harbor.tfstate"
     region = "gra"
     endpoints = {
       s3 = "https://s3.gra.io.cloud.ovh.net"
