@@ -28,13 +28,14 @@ const LAYERS: [(&str, &str, u8); 6] = [
 
 /// The top-level modules of keiko-manifests, lowest first: a module may import only
 /// modules of a strictly lower rank (or itself).
-const BUILDER_MODULES: [(&str, u8); 11] = [
+const BUILDER_MODULES: [(&str, u8); 12] = [
     ("output", 0),
     ("crd", 0),
     ("k8s", 1),
     ("github", 1),
     ("schema_file", 1),
     ("secret_inventory", 1),
+    ("connection_map", 1),
     ("backup", 2),
     ("observability", 3),
     ("components", 4),

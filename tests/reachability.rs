@@ -615,3 +615,39 @@ fn an_independent_analyzer_computes_the_same_connections() {
         );
     }
 }
+
+/// The picture of each environment (`generated/connections/<env>.md`) draws every flow of
+/// the model and each database connection with the port the policies open.
+#[test]
+fn the_connection_map_draws_every_flow_and_database_port() {
+    let platform = keiko();
+    for env in Env::ALL {
+        let map = keiko_manifests::connection_map::render(&platform, env);
+        let id = |namespace: &str, name: &str| {
+            format!("{namespace}_{name}")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect::<String>()
+        };
+        for flow in platform.connections().all() {
+            let to = id(&flow.to.namespace, &flow.to.name);
+            let from = match &flow.from {
+                Peer::Workload(w) => id(&w.namespace, &w.name),
+                Peer::Gateway => "gateway".to_owned(),
+                Peer::ControlPlane => "istiod".to_owned(),
+                Peer::Prometheus => continue,
+            };
+            assert!(
+                map.contains(&format!("{from} -- \"")) && map.contains(&format!(":{}\" --> {to}", flow.port)),
+                "{env}: {flow:?}\n{map}"
+            );
+        }
+        let port = platform.terraform_facts(env).unwrap().postgres.pool_ports["identity-service"];
+        assert!(map.contains(&format!("keiko_identity_service -- \"pool :{port}\" --> postgresql")), "{env}\n{map}");
+    }
+    let pending = keiko_manifests::connection_map::render(
+        &Platform::new(keiko_spec::load("k", include_str!("../keiko.yaml")).unwrap()),
+        Env::Dev,
+    );
+    assert!(pending.contains("-- \"closed until facts/dev.json\" --> postgresql"), "{pending}");
+}

@@ -57,7 +57,7 @@ pub fn kubernetes(platform: &Platform, context: &Context) -> Result<Assembled, R
     Ok((files, gathered))
 }
 
-/// The JSON Schema, `argocd/`, the workflows and `terraform/`.
+/// The JSON Schema, `argocd/`, the workflows, `connections/` and `terraform/`.
 fn small_layers(platform: &Platform, context: &Context) -> Result<Assembled, RenderError> {
     let (mut files, mut gathered) = (Files::new(), Gathered::default());
     schema_file::render(&mut files)?;
@@ -65,6 +65,12 @@ fn small_layers(platform: &Platform, context: &Context) -> Result<Assembled, Ren
     files.extend(argocd_files)?;
     gathered.merge(argocd_gathered);
     github::render(platform, &mut files)?;
+    for (env, _) in platform.environments().iter() {
+        files.insert(
+            keiko_manifests::connection_map::path(env),
+            keiko_manifests::connection_map::render(platform, env),
+        )?;
+    }
     for (path, body) in keiko_hcl::bodies(platform)? {
         files.insert(path.clone(), keiko_hcl::tf_file(&path, &body)?)?;
         gathered.add_terraform(vec![TfFile { path, body }]);

@@ -7,6 +7,7 @@
 pub mod argocd;
 pub mod backup;
 pub mod components;
+pub mod connection_map;
 pub mod crd;
 pub mod github;
 pub mod k8s;
