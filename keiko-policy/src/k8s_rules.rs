@@ -64,7 +64,16 @@ pub fn pod_spec_of<'a>(kind: &str, value: &'a Value) -> Option<&'a Value> {
     let pointer = match kind {
         "Pod" => "/spec",
         "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout" => "/spec/template/spec",
+        // ReplicationController (core v1) and OpenShift's DeploymentConfig keep their pod
+        // template where a Deployment does; kube-linter and Polaris check both.
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "Rollout"
+        | "ReplicationController"
+        | "DeploymentConfig" => "/spec/template/spec",
         _ => return None,
     };
     value.pointer(pointer)
@@ -82,12 +91,27 @@ pub fn pod_labels(subject: &Subject) -> Option<&Value> {
 
 /// Whether objects of `kind` run pods.
 pub fn is_pod_bearing(kind: &str) -> bool {
-    matches!(kind, "Pod" | "CronJob" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout")
+    matches!(
+        kind,
+        "Pod"
+            | "CronJob"
+            | "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
+            | "Rollout"
+            | "ReplicationController"
+            | "DeploymentConfig"
+    )
 }
 
 /// Whether the object runs pods that should never finish.
 pub fn is_long_running(kind: &str) -> bool {
-    matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet" | "Rollout")
+    matches!(
+        kind,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Rollout" | "ReplicationController" | "DeploymentConfig"
+    )
 }
 
 /// Containers and init containers of a pod spec.
@@ -259,4 +283,26 @@ fn service_images(subjects: &[Subject], context: &Context) -> Vec<Hit> {
         }
         problems
     })
+}
+
+/// What in a pod-bearing object's pod spec has a shape the pod rules cannot read
+/// (`containers` as a map, `resources` as a list), so `lint` says so instead of passing it.
+pub fn malformed_pod_parts(kind: &str, value: &Value) -> Vec<String> {
+    let Some(pod) = pod_spec_of(kind, value) else { return Vec::new() };
+    let mut problems = Vec::new();
+    for key in ["initContainers", "containers"] {
+        match pod.get(key) {
+            None | Some(Value::Array(_)) => {}
+            Some(_) => problems.push(format!("spec.{key} is not a list")),
+        }
+    }
+    for container in all_containers(pod) {
+        let name = container.get("name").and_then(Value::as_str).unwrap_or("?");
+        for key in ["resources", "securityContext"] {
+            if container.get(key).is_some_and(|v| !v.is_object()) {
+                problems.push(format!("container {name}: {key} is not a mapping"));
+            }
+        }
+    }
+    problems
 }

@@ -84,6 +84,9 @@ fn one_document(file: &str, document: usize, value: Value, read: &mut Read) {
         read.notes.push(note("kustomize component skipped"));
         return;
     }
+    for problem in crate::k8s_rules::malformed_pod_parts(kind, &value) {
+        read.notes.push(note(&format!("{problem}: the pod rules cannot read it, so they did not check it")));
+    }
     match Subject::from_value(file, document, value) {
         Some(subject) => read.subjects.push(subject),
         None => read

@@ -429,3 +429,30 @@ fn k8s_002_a_bare_pod_that_runs_forever_needs_probes_but_a_run_to_completion_one
     let once = pod.replace("spec:\n", "spec:\n  restartPolicy: Never\n");
     assert!(!failing(&once).contains(&"KEIKO-K8S-002".to_owned()));
 }
+
+/// The privileged pod of [`GENERATED_POD`] as the template of a controller of `kind`.
+fn controller(api_version: &str, kind: &str) -> String {
+    let pod: String = GENERATED_POD.lines().skip(6).map(|l| format!("    {l}\n")).collect();
+    format!(
+        "apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: debug, namespace: keiko}}\nspec:\n  replicas: 1\n  selector: {{app: debug}}\n  template:\n    metadata: {{labels: {{app: debug}}}}\n    spec:\n{pod}"
+    )
+}
+
+#[test]
+fn replication_controllers_and_deployment_configs_have_their_pod_templates_checked() {
+    for (api_version, kind) in [("v1", "ReplicationController"), ("apps.openshift.io/v1", "DeploymentConfig")] {
+        let yaml = controller(api_version, kind);
+        let found = failing(&yaml);
+        for rule in ["KEIKO-K8S-001", "KEIKO-K8S-002"] {
+            assert!(found.contains(&rule.to_owned()), "{kind}: {found:?}\n{yaml}");
+        }
+    }
+}
+
+#[test]
+fn a_malformed_pod_shape_is_a_note_not_a_pass() {
+    let map =
+        GENERATED_POD.replace("  containers:\n  - name: shell\n", "  containers:\n    shell:\n      name: shell\n");
+    let read = yaml_input::subjects("pod.yaml", &map).unwrap();
+    assert!(read.notes.iter().any(|n| n.message.contains("spec.containers is not a list")), "{map}\n{:?}", read.notes);
+}
