@@ -79,12 +79,16 @@ enum Command {
         #[arg(long)]
         service: Option<String>,
     },
-    /// Write a service's generated CI/CD workflow into a repository's workflow directory.
+    /// Write a service's generated CI/CD workflow, or this repository's Terraform
+    /// workflows, into a repository's workflow directory, where GitHub runs them.
     InstallWorkflows {
         /// The service whose workflow to install.
+        #[arg(long, required_unless_present = "terraform", conflicts_with = "terraform")]
+        service: Option<String>,
+        /// Install the Terraform workflow of every environment (`terraform-<env>.yml`).
         #[arg(long)]
-        service: String,
-        /// The directory to write `<service>.yml` into (usually `.github/workflows`).
+        terraform: bool,
+        /// The directory to write into (usually `.github/workflows`).
         #[arg(long)]
         into: PathBuf,
     },
@@ -149,8 +153,11 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let file = args.spec.display().to_string();
     let edited = match &args.command {
         None => None,
-        Some(Command::InstallWorkflows { service, into }) => {
+        Some(Command::InstallWorkflows { service: Some(service), into, .. }) => {
             return install_workflows(&file, &text, service, into, mode(args));
+        }
+        Some(Command::InstallWorkflows { service: None, into, .. }) => {
+            return install_terraform_workflows(&file, &text, into, mode(args));
         }
         Some(Command::Lint { .. }) => None,
         Some(Command::SetImage { env, service, tag }) => {
@@ -271,6 +278,30 @@ fn install_workflows(file: &str, text: &str, service: &str, into: &Path, mode: M
         println!("generate: wrote {}", path.display());
     }
     Ok(file_report(&path, written, mode))
+}
+
+/// `install-workflows --terraform`: the platform repository's Terraform workflows, exactly as
+/// `generated/github/workflows` holds them (tests/workflows_installed.rs keeps them equal).
+fn install_terraform_workflows(file: &str, text: &str, into: &Path, mode: Mode) -> anyhow::Result<ExitCode> {
+    let spec = match keiko_spec::load(file, text) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(invalid(&errors)),
+    };
+    let platform = Platform::new(spec);
+    write::create_dir(into, mode).with_context(|| format!("cannot create {}", into.display()))?;
+    let mut code = ExitCode::SUCCESS;
+    for (name, workflow) in keiko_manifests::github::terraform_workflows(&platform)? {
+        let path = into.join(&name);
+        let written = write::write_file(&path, &workflow, mode).with_context(|| cannot(mode, &path))?;
+        if written == FileOutcome::Written {
+            println!("generate: wrote {}", path.display());
+        }
+        let outcome = file_report(&path, written, mode);
+        if outcome != ExitCode::SUCCESS {
+            code = outcome;
+        }
+    }
+    Ok(code)
 }
 
 /// Prints the policy findings of output that may not be written.

@@ -86,10 +86,21 @@ pub fn render(platform: &Platform, files: &mut Files) -> Result<(), RenderError>
         let workflow = service_pipeline::workflow(platform, service)?;
         files.insert(path.clone(), document(platform, Pipeline::Service, &path, &workflow)?)?;
     }
-    for env in Env::ALL {
-        let path = format!("{DIR}/{}", terraform_pipeline::file_name(env));
-        let workflow = terraform_pipeline::workflow(platform, env);
-        files.insert(path.clone(), document(platform, Pipeline::Terraform, &path, &workflow)?)?;
+    for (name, text) in terraform_workflows(platform)? {
+        files.insert(format!("{DIR}/{name}"), text)?;
     }
     Ok(())
+}
+
+/// The Terraform workflow of every environment, by file name, as rendered text: the same
+/// bytes in `generated/github/workflows` and, installed, in `.github/workflows`.
+pub fn terraform_workflows(platform: &Platform) -> Result<Vec<(String, String)>, RenderError> {
+    let mut out = Vec::new();
+    for env in Env::ALL {
+        let name = terraform_pipeline::file_name(env);
+        let path = format!("{DIR}/{name}");
+        let workflow = terraform_pipeline::workflow(platform, env);
+        out.push((name, document(platform, Pipeline::Terraform, &path, &workflow)?));
+    }
+    Ok(out)
 }
