@@ -132,3 +132,71 @@ fn a_gate_that_passes_on_no_data_is_caught() {
     let problems = gate_problems(&template);
     assert!(problems.iter().any(|p| p.contains("no traffic")), "{problems:#?}");
 }
+
+/// Seconds an analysis of `template` runs: its first metric's measurements, `interval` apart.
+fn analysis_seconds(template: &Value) -> u64 {
+    let metric = &template["spec"]["metrics"][0];
+    let interval = metric["interval"].as_str().unwrap();
+    let seconds: u64 = match interval.strip_suffix('m') {
+        Some(minutes) => minutes.parse::<u64>().unwrap() * 60,
+        None => interval.strip_suffix('s').unwrap().parse().unwrap(),
+    };
+    metric["count"].as_u64().unwrap() * seconds
+}
+
+/// What keeps a promoted version from staying when it fails on real traffic, for each
+/// blue/green Rollout: a post-promotion analysis on the active Service (Argo Rollouts then
+/// aborts and switches the active Service back to the previous ReplicaSet), and the
+/// previous ReplicaSet still running for the whole analysis (`scaleDownDelaySeconds`), so
+/// the switch back is instant rather than a cold start.
+fn rollback_problems(rollout: &Value, templates: &[Value]) -> Vec<String> {
+    let name = rollout["metadata"]["name"].as_str().unwrap();
+    let strategy = &rollout["spec"]["strategy"]["blueGreen"];
+    let mut problems = Vec::new();
+    let post = &strategy["postPromotionAnalysis"];
+    let Some(template_name) = post["templates"][0]["templateName"].as_str() else {
+        return vec![format!("{name}: no postPromotionAnalysis: a version failing after promotion stays")];
+    };
+    let args: Vec<(&str, &str)> = post["args"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| (a["name"].as_str().unwrap(), a["value"].as_str().unwrap_or_default()))
+        .collect();
+    let active = strategy["activeService"].as_str().unwrap();
+    if !args.contains(&("service", active)) {
+        problems.push(format!("{name}: the post-promotion analysis measures {args:?}, not the active Service {active}"));
+    }
+    let template = templates.iter().find(|t| t["metadata"]["name"] == template_name).unwrap();
+    let delay = strategy["scaleDownDelaySeconds"].as_u64().unwrap_or(30);
+    let needed = analysis_seconds(template);
+    if delay <= needed {
+        problems.push(format!(
+            "{name}: the previous version scales down after {delay}s, before the {needed}s post-promotion analysis ends"
+        ));
+    }
+    problems
+}
+
+fn rollouts(platform: &Platform) -> Vec<Value> {
+    components(platform, Env::Production)
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.objects)
+        .filter(|o| o.kind == "Rollout")
+        .map(|o| o.value)
+        .collect()
+}
+
+#[test]
+fn a_version_failing_after_promotion_is_rolled_back_to_a_running_previous_one() {
+    let platform = Platform::new(keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap());
+    let (rollouts, templates) = (rollouts(&platform), templates(&platform));
+    assert!(!rollouts.is_empty());
+    let problems: Vec<String> = rollouts.iter().flat_map(|r| rollback_problems(r, &templates)).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Planted: the old version gone before the analysis ends.
+    let mut early = rollouts[0].clone();
+    early["spec"]["strategy"]["blueGreen"]["scaleDownDelaySeconds"] = Value::from(300);
+    assert!(rollback_problems(&early, &templates).iter().any(|p| p.contains("scales down after 300s")));
+}

@@ -46,6 +46,9 @@ pub struct BlueGreenStrategy {
     /// Analysis that must pass before the active Service switches; a failure aborts
     /// the rollout and leaves traffic on the old version.
     pub pre_promotion_analysis: RolloutAnalysis,
+    /// Analysis on the promoted version under real traffic; a failure aborts the rollout
+    /// and switches the active Service back to the previous ReplicaSet.
+    pub post_promotion_analysis: RolloutAnalysis,
     /// Seconds the old version keeps running after promotion, for a fast switch back.
     pub scale_down_delay_seconds: i32,
     /// Seconds the new version keeps running after an abort, for inspection.

@@ -1,5 +1,6 @@
-//! Blue/green delivery through Argo Rollouts: the Rollout, its pre-promotion
-//! AnalysisTemplate on the Prometheus success rate, and the preview Service name.
+//! Blue/green delivery through Argo Rollouts: the Rollout, its AnalysisTemplate on the
+//! Prometheus success rate (before promotion on the preview Service, after it on the
+//! active one), and the preview Service name.
 
 use super::deployment::REVISION_HISTORY;
 use super::labels;
@@ -16,6 +17,12 @@ use std::collections::BTreeMap;
 pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
 /// The share of non-5xx responses the new version must keep during analysis.
 const MIN_SUCCESS_RATE: &str = "0.99";
+/// Measurements per analysis, one a minute.
+const MEASUREMENTS: u32 = 5;
+const INTERVAL_SECONDS: u32 = 60;
+/// Seconds the previous version keeps running after promotion: the whole post-promotion
+/// analysis, and as long again, so a failed analysis switches back to pods that are up.
+const SCALE_DOWN_DELAY_SECONDS: u32 = 2 * MEASUREMENTS * INTERVAL_SECONDS;
 
 /// The preview Service of a blue/green service.
 pub fn preview_name(name: &str) -> String {
@@ -49,15 +56,22 @@ pub fn rollout(
                     active_service: name.to_owned(),
                     preview_service: preview_name(name),
                     auto_promotion_enabled: true,
-                    pre_promotion_analysis: RolloutAnalysis {
-                        templates: vec![AnalysisTemplateRef { template_name: analysis_name(name) }],
-                        args: vec![AnalysisRunArgument { name: "service".to_owned(), value: preview_name(name) }],
-                    },
-                    scale_down_delay_seconds: 300,
+                    pre_promotion_analysis: analysis(name, preview_name(name)),
+                    // After the switch the active Service selects the new pods only.
+                    post_promotion_analysis: analysis(name, name.to_owned()),
+                    scale_down_delay_seconds: keiko_model::platform::int32(SCALE_DOWN_DELAY_SECONDS),
                     abort_scale_down_delay_seconds: 600,
                 },
             },
         },
+    }
+}
+
+/// The success-rate analysis of `name` on the pods behind Service `service`.
+fn analysis(name: &str, service: String) -> RolloutAnalysis {
+    RolloutAnalysis {
+        templates: vec![AnalysisTemplateRef { template_name: analysis_name(name) }],
+        args: vec![AnalysisRunArgument { name: "service".to_owned(), value: service }],
     }
 }
 
@@ -75,8 +89,8 @@ pub fn analysis_template(namespace: &str, name: &str, labels: BTreeMap<String, S
             args: vec![Argument { name: "service".to_owned() }],
             metrics: vec![Metric {
                 name: "success-rate".to_owned(),
-                interval: "1m".to_owned(),
-                count: 5,
+                interval: format!("{INTERVAL_SECONDS}s"),
+                count: keiko_model::platform::int32(MEASUREMENTS),
                 success_condition: format!("{HAS_DATA} && result[0] >= {MIN_SUCCESS_RATE}"),
                 failure_condition: format!("{HAS_DATA} && result[0] < {MIN_SUCCESS_RATE}"),
                 failure_limit: 1,
