@@ -84,11 +84,16 @@ fn decide(metric: &Value, measurements: &[Measurement]) -> Phase {
 }
 
 fn templates(platform: &Platform) -> Vec<Value> {
+    production_objects(platform, "AnalysisTemplate")
+}
+
+/// Every production object of `kind`.
+fn production_objects(platform: &Platform, kind: &str) -> Vec<Value> {
     components(platform, Env::Production)
         .unwrap()
         .into_iter()
         .flat_map(|c| c.objects)
-        .filter(|o| o.kind == "AnalysisTemplate")
+        .filter(|o| o.kind == kind)
         .map(|o| o.value)
         .collect()
 }
@@ -165,7 +170,8 @@ fn rollback_problems(rollout: &Value, templates: &[Value]) -> Vec<String> {
         .collect();
     let active = strategy["activeService"].as_str().unwrap();
     if !args.contains(&("service", active)) {
-        problems.push(format!("{name}: the post-promotion analysis measures {args:?}, not the active Service {active}"));
+        problems
+            .push(format!("{name}: the post-promotion analysis measures {args:?}, not the active Service {active}"));
     }
     let template = templates.iter().find(|t| t["metadata"]["name"] == template_name).unwrap();
     let delay = strategy["scaleDownDelaySeconds"].as_u64().unwrap_or(30);
@@ -179,13 +185,7 @@ fn rollback_problems(rollout: &Value, templates: &[Value]) -> Vec<String> {
 }
 
 fn rollouts(platform: &Platform) -> Vec<Value> {
-    components(platform, Env::Production)
-        .unwrap()
-        .into_iter()
-        .flat_map(|c| c.objects)
-        .filter(|o| o.kind == "Rollout")
-        .map(|o| o.value)
-        .collect()
+    production_objects(platform, "Rollout")
 }
 
 #[test]

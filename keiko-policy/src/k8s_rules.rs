@@ -64,16 +64,7 @@ pub fn pod_spec_of<'a>(kind: &str, value: &'a Value) -> Option<&'a Value> {
     let pointer = match kind {
         "Pod" => "/spec",
         "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        // ReplicationController (core v1) and OpenShift's DeploymentConfig keep their pod
-        // template where a Deployment does; kube-linter and Polaris check both.
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Job"
-        | "Rollout"
-        | "ReplicationController"
-        | "DeploymentConfig" => "/spec/template/spec",
+        kind if TEMPLATED.contains(&kind) => "/spec/template/spec",
         _ => return None,
     };
     value.pointer(pointer)
@@ -89,21 +80,23 @@ pub fn pod_labels(subject: &Subject) -> Option<&Value> {
     subject.value.pointer(pointer)
 }
 
+/// The kinds that keep their pod template at `spec.template`. ReplicationController (core
+/// v1) and OpenShift's DeploymentConfig keep it where a Deployment does; kube-linter and
+/// Polaris check both.
+const TEMPLATED: [&str; 8] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "Rollout",
+    "ReplicationController",
+    "DeploymentConfig",
+];
+
 /// Whether objects of `kind` run pods.
 pub fn is_pod_bearing(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Pod"
-            | "CronJob"
-            | "Deployment"
-            | "StatefulSet"
-            | "DaemonSet"
-            | "ReplicaSet"
-            | "Job"
-            | "Rollout"
-            | "ReplicationController"
-            | "DeploymentConfig"
-    )
+    matches!(kind, "Pod" | "CronJob") || TEMPLATED.contains(&kind)
 }
 
 /// Whether the object runs pods that should never finish.
