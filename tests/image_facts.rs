@@ -248,3 +248,58 @@ fn the_drill_restores_onto_the_volume_sized_for_the_dumps() {
     let limit = size_limit(spec, volume).unwrap();
     assert!(limit >= 10 << 30, "{data_dir} is on volume {volume} of {limit} bytes: restore onto the work volume");
 }
+
+/// Where each container of `env` pulls from, by `kind namespace/name`: the image reference.
+fn images(platform: &Platform, env: Env) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for object in components(platform, env).unwrap().into_iter().flat_map(|c| c.objects) {
+        let Some((spec, _)) = pod_spec(&object.kind, &object.value) else { continue };
+        for key in ["initContainers", "containers"] {
+            for container in spec[key].as_array().into_iter().flatten() {
+                let who = format!("{} {}/{}", object.kind, object.namespace, object.name);
+                out.push((who, container["image"].as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// The images a container may name: a service's own, from the registry Terraform creates
+/// (`platform.registry`, whose host `facts/global.json` must confirm, ADR 0019); an image the
+/// spec names (a store's, the collectors'); or a platform image whose facts were read at
+/// its tag (`keiko_model::images`).
+fn image_host_problems(platform: &Platform, images: &[(String, String)]) -> Vec<String> {
+    let registry = format!("{}/", platform.settings().registry);
+    let spec_images: Vec<&str> = platform
+        .stateful()
+        .values()
+        .map(|s| s.image.as_str())
+        .chain([platform.observability().collector_image.as_str()])
+        .collect();
+    let pinned: Vec<String> = keiko_model::images::ALL.iter().map(|f| format!("{}:{}", f.repository, f.tag)).collect();
+    images
+        .iter()
+        .filter(|(_, image)| {
+            let service = image.strip_prefix(&registry).is_some_and(|rest| {
+                platform.services().values().any(|s| rest.starts_with(&format!("{}:", s.image.repository)))
+            });
+            !(service || spec_images.contains(&image.as_str()) || pinned.contains(image))
+        })
+        .map(|(who, image)| format!("{who} pulls {image}: neither from the registry Terraform creates nor declared"))
+        .collect()
+}
+
+#[test]
+fn every_image_comes_from_the_registry_terraform_creates_or_is_declared() {
+    let platform = keiko();
+    for env in Env::ALL {
+        let images = images(&platform, env);
+        assert!(images.len() > 15, "{env}: {} images", images.len());
+        let problems = image_host_problems(&platform, &images);
+        assert!(problems.is_empty(), "{env}:\n{}", problems.join("\n"));
+        // Planted: a service image on the host the seed named but Terraform does not create.
+        let mut planted = images.clone();
+        planted.push(("Deployment keiko/x".into(), "registry.example.invalid/keikolatam/api-gateway:1".into()));
+        assert_eq!(image_host_problems(&platform, &planted).len(), 1);
+    }
+}
