@@ -295,12 +295,57 @@ pub struct Slo {
 }
 
 /// How a new version replaces the old one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rollout {
     /// The strategy.
     #[serde(default)]
     pub strategy: RolloutStrategy,
+    /// The analysis that gates a blue/green release, before and after promotion.
+    #[serde(default)]
+    pub analysis: Analysis,
+}
+
+/// A blue/green release's gate: `measurements` of the success rate, `interval_seconds`
+/// apart; one below `min_success_rate` fails it, more than one without data holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Analysis {
+    /// The share of non-5xx responses the new version must keep (`0.99`).
+    #[serde(default = "default_min_success_rate")]
+    #[schemars(range(min = 0.5, max = 1.0))]
+    pub min_success_rate: f64,
+    /// How many measurements an analysis takes.
+    #[serde(default = "default_measurements")]
+    #[schemars(range(min = 1, max = 30))]
+    pub measurements: u32,
+    /// Seconds between two measurements.
+    #[serde(default = "default_interval_seconds")]
+    #[schemars(range(min = 30, max = 600))]
+    pub interval_seconds: u32,
+}
+
+impl Default for Analysis {
+    /// Five measurements a minute apart, at least 99 % of requests answered without a 5xx.
+    fn default() -> Analysis {
+        Analysis {
+            min_success_rate: default_min_success_rate(),
+            measurements: default_measurements(),
+            interval_seconds: default_interval_seconds(),
+        }
+    }
+}
+
+fn default_min_success_rate() -> f64 {
+    0.99
+}
+
+fn default_measurements() -> u32 {
+    5
+}
+
+fn default_interval_seconds() -> u32 {
+    60
 }
 
 /// Rollout strategies.

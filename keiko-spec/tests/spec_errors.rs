@@ -358,3 +358,16 @@ fn environments_on_one_network_or_overlapping_ranges_are_refused() {
         edited(dev, "network: { vlan_id: 10, subnet: 10.10.0.1/24, pods: 10.100.0.0/16, services: 10.101.0.0/16 }");
     assert!(messages(&errors_of(&host_bits)).iter().any(|m| m.contains("`10.10.0.1/24` is not a private IPv4 range")));
 }
+
+#[test]
+fn a_release_gate_outside_its_bounds_is_refused() {
+    let gate = "analysis: { min_success_rate: 0.995, measurements: 10, interval_seconds: 30 }";
+    let loose = edited(gate, "analysis: { min_success_rate: 0.2, measurements: 0, interval_seconds: 5 }");
+    let found = messages(&errors_of(&loose));
+    for field in ["min_success_rate", "measurements", "interval_seconds"] {
+        assert!(
+            found.iter().any(|m| m.contains(&format!("services.api-gateway.rollout.analysis.{field}"))),
+            "{field}: {found:?}"
+        );
+    }
+}

@@ -51,8 +51,16 @@ pub fn objects(
         RolloutStrategy::BlueGreen => {
             let preview = rollout::preview_name(name);
             objects.push(Object::new(&service::cluster_ip(namespace, &preview, name, &svc.ports, labels.clone()))?);
-            objects.push(Object::new(&rollout::rollout(namespace, name, replicas.min, template, labels.clone()))?);
-            objects.push(Object::new(&rollout::analysis_template(namespace, name, labels.clone()))?);
+            let analysis = &svc.rollout.analysis;
+            objects.push(Object::new(&rollout::rollout(
+                namespace,
+                name,
+                replicas.min,
+                template,
+                analysis,
+                labels.clone(),
+            ))?);
+            objects.push(Object::new(&rollout::analysis_template(namespace, name, analysis, labels.clone()))?);
             Target { api_version: "argoproj.io/v1alpha1", kind: "Rollout", name }
         }
     };

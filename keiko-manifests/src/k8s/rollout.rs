@@ -11,18 +11,17 @@ use crate::crd::rollouts::{
 };
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use keiko_spec::service::Analysis;
 use std::collections::BTreeMap;
 
 /// The in-cluster Prometheus that analysis queries (kube-prometheus-stack's service).
 pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
-/// The share of non-5xx responses the new version must keep during analysis.
-const MIN_SUCCESS_RATE: &str = "0.99";
-/// Measurements per analysis, one a minute.
-const MEASUREMENTS: u32 = 5;
-const INTERVAL_SECONDS: u32 = 60;
 /// Seconds the previous version keeps running after promotion: the whole post-promotion
-/// analysis, and as long again, so a failed analysis switches back to pods that are up.
-const SCALE_DOWN_DELAY_SECONDS: u32 = 2 * MEASUREMENTS * INTERVAL_SECONDS;
+/// analysis (`services.<name>.rollout.analysis`), and as long again, so a failed analysis
+/// switches back to pods that are up.
+fn scale_down_delay_seconds(analysis: &Analysis) -> u32 {
+    2 * analysis.measurements * analysis.interval_seconds
+}
 
 /// The preview Service of a blue/green service.
 pub fn preview_name(name: &str) -> String {
@@ -42,6 +41,7 @@ pub fn rollout(
     name: &str,
     replicas: u32,
     template: PodTemplateSpec,
+    analysis: &Analysis,
     labels: BTreeMap<String, String>,
 ) -> Rollout {
     Rollout {
@@ -56,10 +56,10 @@ pub fn rollout(
                     active_service: name.to_owned(),
                     preview_service: preview_name(name),
                     auto_promotion_enabled: true,
-                    pre_promotion_analysis: analysis(name, preview_name(name)),
+                    pre_promotion_analysis: run_of(name, preview_name(name)),
                     // After the switch the active Service selects the new pods only.
-                    post_promotion_analysis: analysis(name, name.to_owned()),
-                    scale_down_delay_seconds: keiko_model::platform::int32(SCALE_DOWN_DELAY_SECONDS),
+                    post_promotion_analysis: run_of(name, name.to_owned()),
+                    scale_down_delay_seconds: keiko_model::platform::int32(scale_down_delay_seconds(analysis)),
                     abort_scale_down_delay_seconds: 600,
                 },
             },
@@ -68,7 +68,7 @@ pub fn rollout(
 }
 
 /// The success-rate analysis of `name` on the pods behind Service `service`.
-fn analysis(name: &str, service: String) -> RolloutAnalysis {
+fn run_of(name: &str, service: String) -> RolloutAnalysis {
     RolloutAnalysis {
         templates: vec![AnalysisTemplateRef { template_name: analysis_name(name) }],
         args: vec![AnalysisRunArgument { name: "service".to_owned(), value: service }],
@@ -79,20 +79,27 @@ fn analysis(name: &str, service: String) -> RolloutAnalysis {
 /// in its window (0/0 is NaN).
 const HAS_DATA: &str = "len(result) > 0 && !isNaN(result[0])";
 
-/// Five one-minute measurements of the preview's success rate: one failure fails it, and
+/// The service's measurements of the preview's success rate (five a minute apart unless
+/// its spec says otherwise): one failure fails it, and
 /// no data is no success. A measurement without data (no request reached the preview yet)
 /// is inconclusive; more than one holds the promotion (the Rollout pauses for a person).
-pub fn analysis_template(namespace: &str, name: &str, labels: BTreeMap<String, String>) -> AnalysisTemplate {
+pub fn analysis_template(
+    namespace: &str,
+    name: &str,
+    analysis: &Analysis,
+    labels: BTreeMap<String, String>,
+) -> AnalysisTemplate {
+    let min = analysis.min_success_rate;
     AnalysisTemplate {
         metadata: object_meta(&analysis_name(name), namespace, labels),
         spec: AnalysisTemplateSpec {
             args: vec![Argument { name: "service".to_owned() }],
             metrics: vec![Metric {
                 name: "success-rate".to_owned(),
-                interval: format!("{INTERVAL_SECONDS}s"),
-                count: keiko_model::platform::int32(MEASUREMENTS),
-                success_condition: format!("{HAS_DATA} && result[0] >= {MIN_SUCCESS_RATE}"),
-                failure_condition: format!("{HAS_DATA} && result[0] < {MIN_SUCCESS_RATE}"),
+                interval: format!("{}s", analysis.interval_seconds),
+                count: keiko_model::platform::int32(analysis.measurements),
+                success_condition: format!("{HAS_DATA} && result[0] >= {min}"),
+                failure_condition: format!("{HAS_DATA} && result[0] < {min}"),
                 failure_limit: 1,
                 inconclusive_limit: 1,
                 provider: MetricProvider {

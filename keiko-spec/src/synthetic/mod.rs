@@ -99,6 +99,7 @@ fn service(index: usize, names: &[String]) -> Service {
         },
         rollout: Rollout {
             strategy: if index.is_multiple_of(5) { RolloutStrategy::BlueGreen } else { RolloutStrategy::RollingUpdate },
+            analysis: Default::default(),
         },
         kubernetes_api: grants(index),
     }
