@@ -152,3 +152,32 @@ fn a_platform_repository_outside_github_is_refused_naming_the_field() {
     assert!(errors.errors[0].location.is_some(), "{errors}");
     assert!(errors.to_string().contains("must be https://github.com/<owner>/<name>"), "{errors}");
 }
+
+/// Seed requirement 5.3: an image update modifies the environment's manifests on its own.
+/// Every delivery job (deploy, promote, rollback) opens its pull request with auto-merge,
+/// squashed, so it lands once the platform's required checks pass and never before.
+#[test]
+fn every_delivery_pull_request_merges_itself_once_the_checks_pass() {
+    let platform = fixture();
+    for service in platform.services().keys() {
+        let pipeline = workflow(&platform, service).unwrap();
+        let deliveries: Vec<&Job> = pipeline
+            .jobs
+            .iter()
+            .filter(|(id, _)| ["deploy-", "promote-", "rollback-"].iter().any(|p| id.starts_with(p)))
+            .map(|(_, job)| job)
+            .collect();
+        assert!(deliveries.len() >= 5, "{service}: {} delivery jobs", deliveries.len());
+        for job in deliveries {
+            let open = step(job, "Open the pull request");
+            let script = open.run.as_deref().unwrap();
+            let create = script.find("gh pr create").unwrap_or_else(|| panic!("{}: no pull request", job.name));
+            let merge = script
+                .find("gh pr merge")
+                .unwrap_or_else(|| panic!("{}: the pull request waits for a person", job.name));
+            assert!(create < merge, "{}", job.name);
+            let line = script[merge..].lines().next().unwrap();
+            assert!(line.contains("--auto") && line.contains("--squash"), "{}: {line}", job.name);
+        }
+    }
+}

@@ -32,6 +32,7 @@ git commit --message \"$title\"
 gh auth setup-git
 git push origin \"$branch\"
 gh pr create --repo \"$PLATFORM_REPOSITORY\" --base \"$BASE_BRANCH\" --head \"$branch\" --title \"$title\" --body \"$title (run $RUN_URL)\"
+gh pr merge \"$branch\" --repo \"$PLATFORM_REPOSITORY\" --auto --squash --delete-branch
 ";
 
 const NOTIFY_SCRIPT: &str = "set -euo pipefail
@@ -69,7 +70,11 @@ pub struct PlatformChange<'a> {
     pub reason: &'a str,
 }
 
-/// Checks out the platform branch, runs `generate set-image`, and opens a pull request.
+/// Checks out the platform branch, runs `generate set-image`, and opens a pull request that
+/// merges itself once the platform repository's required checks pass (`gh pr merge --auto`;
+/// the repository must allow auto-merge and protect the branch with `.ci/run`'s check,
+/// docs/ci-cd.md): the image update reaches the environment's manifests with no one
+/// clicking merge (seed requirement 5.3), and never past a failing check.
 pub fn platform_pull_request(change: &PlatformChange) -> Vec<Step> {
     let checkout = vars([
         ("repository", change.repository),
