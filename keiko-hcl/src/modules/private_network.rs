@@ -15,7 +15,7 @@ use super::Module;
 use crate::blocks::{Variable, output, resource, variable};
 use crate::expr::{bare, call, index, num, reference, var};
 use crate::resources::{GATEWAY, NETWORK_PRIVATE, NETWORK_PRIVATE_SUBNET};
-use crate::validation::matches;
+use crate::validation::string_variable;
 use hcl::expr::{Traversal, TraversalOperator, Variable as Root};
 use hcl::{Block, Body, Expression, Identifier};
 
@@ -77,22 +77,18 @@ fn gateway() -> Block {
 
 fn variables() -> Body {
     Body::builder()
-        .add_block(variable(Variable {
-            name: "name",
-            description: "The network's and the gateway's name: the environment's cluster name.",
-            kind: bare("string"),
-            rules: vec![(matches("name", "^[a-z][a-z0-9-]+$"), "Use a DNS label.")],
-            sensitive: false,
-            default: None,
-        }))
-        .add_block(variable(Variable {
-            name: "region",
-            description: "The datacenter of the cluster, such as GRA11: network, subnet and gateway live there.",
-            kind: bare("string"),
-            rules: vec![(matches("region", "^[A-Z]+[0-9]+$"), "Use an OVHcloud datacenter such as GRA11.")],
-            sensitive: false,
-            default: None,
-        }))
+        .add_block(string_variable(
+            "name",
+            "The network's and the gateway's name: the environment's cluster name.",
+            "^[a-z][a-z0-9-]+$",
+            "Use a DNS label.",
+        ))
+        .add_block(string_variable(
+            "region",
+            "The datacenter of the cluster, such as GRA11: network, subnet and gateway live there.",
+            "^[A-Z]+[0-9]+$",
+            "Use an OVHcloud datacenter such as GRA11.",
+        ))
         .add_block(variable(Variable {
             name: "vlan_id",
             description: "The VLAN of the network in the vRack (environments.<env>.network.vlan_id).",
