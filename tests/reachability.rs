@@ -12,7 +12,10 @@
 //!   that one of our policies decides (two chart pods in namespaces we leave unisolated are
 //!   the charts' business);
 //! - every egress rule we render is needed: removing any one breaks a connection above,
-//!   named with its path.
+//!   named with its path;
+//! - every flow into a pod with a sidecar is admitted by the mesh too: its port's
+//!   PeerAuthentication takes the caller's plain text or mTLS, and an ALLOW
+//!   AuthorizationPolicy rule matches the caller's principal and the port.
 //!
 //! Pods the charts deploy are stand-ins with the labels their charts give them (listed in
 //! [`chart_pods`] with where each label comes from). An address outside the cluster stands
@@ -422,6 +425,13 @@ fn a_synthetic_fleet_of_100_services_gets_every_connection_through() {
     assert_eq!(platform.services().len(), 100);
     let problems = all_blocked(&platform);
     assert!(problems.is_empty(), "blocked connections:\n{}", problems.join("\n"));
+    let cluster = cluster(&platform, Env::Production);
+    let (problems, decided) = mesh_problems(&platform, &cluster.objects, &cluster.pods);
+    assert!(
+        decided > 100 && problems.is_empty(),
+        "{decided} flows decided by the mesh; refused:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Every egress rule we render is needed: with any one of them removed, some connection
@@ -650,4 +660,155 @@ fn the_connection_map_draws_every_flow_and_database_port() {
         Env::Dev,
     );
     assert!(pending.contains("-- \"closed until facts/dev.json\" --> postgresql"), "{pending}");
+}
+
+/// The mesh identity a pod presents: `cluster.local/ns/<namespace>/sa/<account>` when it
+/// runs a sidecar (its namespace has `istio-injection: enabled` and the pod does not opt
+/// out) or is the gateway's Istio proxy; `None` for plain text (Prometheus, istiod).
+fn identities(platform: &Platform, objects: &[Value]) -> BTreeMap<String, Option<String>> {
+    let injected: BTreeSet<&str> = objects
+        .iter()
+        .filter(|o| o["kind"] == "Namespace" && o["metadata"]["labels"]["istio-injection"] == "enabled")
+        .filter_map(|o| o["metadata"]["name"].as_str())
+        .collect();
+    let mut out = BTreeMap::new();
+    for object in objects {
+        let kind = object["kind"].as_str().unwrap_or_default();
+        let template = match kind {
+            "Deployment" | "StatefulSet" | "DaemonSet" | "Rollout" | "Job" => &object["spec"]["template"],
+            "CronJob" => &object["spec"]["jobTemplate"]["spec"]["template"],
+            _ => continue,
+        };
+        let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default();
+        let key = format!("{namespace}/{}", object["metadata"]["name"].as_str().unwrap_or_default());
+        let opted_out = template["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false";
+        let account = template["spec"]["serviceAccountName"].as_str().unwrap_or("default");
+        let meshed = injected.contains(namespace) && !opted_out;
+        out.insert(key, meshed.then(|| format!("cluster.local/ns/{namespace}/sa/{account}")));
+    }
+    let gateway = &platform.security().gateway;
+    // Istio's automated Gateway deployment runs as `<Gateway>-istio`.
+    out.insert(
+        format!("{}/gateway", gateway.namespace),
+        Some(format!("cluster.local/ns/{}/sa/{}-istio", gateway.namespace, gateway.name)),
+    );
+    out
+}
+
+/// Whether the objects of `namespace` of `kind` with a selector matching `labels` (or none).
+fn applying<'a>(objects: &'a [Value], kind: &str, namespace: &str, labels: &Value) -> Vec<&'a Value> {
+    objects
+        .iter()
+        .filter(|o| o["kind"] == kind && o["metadata"]["namespace"] == namespace)
+        .filter(|o| {
+            let wanted = o["spec"]["selector"]["matchLabels"].as_object();
+            wanted.is_none_or(|wanted| wanted.iter().all(|(k, v)| labels.get(k) == Some(v)))
+        })
+        .collect()
+}
+
+/// Why the mesh refuses `from` → `to` on `port`, if it does (Istio's rules: PeerAuthentication
+/// decides whether plain text may reach the port; ALLOW AuthorizationPolicies that select the
+/// pod must have a rule matching the source's principal and the port; a rule with
+/// `requestPrincipals` needs the caller's JWT, which service-to-service HTTP calls forward).
+fn mesh_refusal(objects: &[Value], to: &Pod, principal: Option<&str>, port: u16, http: bool) -> Option<String> {
+    let policies = applying(objects, "PeerAuthentication", &to.namespace, &to.labels);
+    let workload = policies.iter().find(|p| p["spec"]["selector"].is_object());
+    let namespace_wide = policies.iter().find(|p| !p["spec"]["selector"].is_object());
+    let mode = workload
+        .and_then(|p| {
+            p["spec"]["portLevelMtls"][port.to_string()]["mode"].as_str().or(p["spec"]["mtls"]["mode"].as_str())
+        })
+        .or_else(|| namespace_wide.and_then(|p| p["spec"]["mtls"]["mode"].as_str()))
+        .unwrap_or("PERMISSIVE");
+    if mode == "STRICT" && principal.is_none() {
+        return Some(format!("plain text to {} port {port}, which PeerAuthentication makes STRICT", to.name));
+    }
+    let allow: Vec<&Value> = applying(objects, "AuthorizationPolicy", &to.namespace, &to.labels)
+        .into_iter()
+        .filter(|p| p["spec"]["action"].as_str().unwrap_or("ALLOW") == "ALLOW")
+        .collect();
+    if allow.is_empty() {
+        return None;
+    }
+    let source_ok = |source: &Value| {
+        let principals = source["principals"].as_array();
+        let principals_ok =
+            principals.is_none_or(|list| principal.is_some_and(|p| list.iter().any(|x| x == p || x == "*")));
+        let token_ok = source["requestPrincipals"].as_array().is_none_or(|_| http);
+        principals_ok && token_ok
+    };
+    let matched = allow.iter().flat_map(|p| p["spec"]["rules"].as_array().into_iter().flatten()).any(|rule| {
+        let from_ok = rule["from"].as_array().is_none_or(|list| list.iter().any(|f| source_ok(&f["source"])));
+        let to_ok = rule["to"].as_array().is_none_or(|list| {
+            list.iter().any(|t| {
+                t["operation"]["ports"].as_array().is_none_or(|ports| ports.iter().any(|p| p == &port.to_string()))
+            })
+        });
+        from_ok && to_ok
+    });
+    let names: Vec<&str> = allow.iter().filter_map(|p| p["metadata"]["name"].as_str()).collect();
+    (!matched).then(|| format!("no rule of ALLOW policies {names:?} admits {principal:?} on port {port}"))
+}
+
+/// The mesh problems of every model flow of `platform` into a pod with a sidecar, and how
+/// many flows the mesh decided.
+fn mesh_problems(platform: &Platform, objects: &[Value], pods: &BTreeMap<String, Pod>) -> (Vec<String>, usize) {
+    let identities = identities(platform, objects);
+    let gateway = format!("{}/gateway", platform.security().gateway.namespace);
+    let monitoring = platform.monitoring_namespace().unwrap_or_default().to_owned();
+    let istio = platform.addon(Chart::Istiod).map(|a| a.namespace.clone()).unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut decided = 0;
+    for flow in platform.connections().all() {
+        let from = match &flow.from {
+            Peer::Workload(w) => pod_of(pods, &w.namespace, &w.name),
+            Peer::Gateway => gateway.clone(),
+            Peer::Prometheus => format!("{monitoring}/prometheus"),
+            Peer::ControlPlane => format!("{istio}/istiod"),
+        };
+        let to_key = pod_of(pods, &flow.to.namespace, &flow.to.name);
+        if identities.get(&to_key).cloned().flatten().is_none() {
+            continue; // no sidecar at the destination: the mesh does not decide
+        }
+        decided += 1;
+        let principal = identities.get(&from).cloned().flatten();
+        let port = u16::try_from(flow.port).unwrap();
+        if let Some(why) = mesh_refusal(objects, &pods[&to_key], principal.as_deref(), port, flow.http) {
+            problems.push(format!("{from} -> {to_key} {port}: {why}"));
+        }
+    }
+    (problems, decided)
+}
+
+#[test]
+fn every_flow_into_the_mesh_is_admitted_by_mtls_and_authorization() {
+    let platform = keiko();
+    for env in Env::ALL {
+        let cluster = cluster(&platform, env);
+        let (problems, decided) = mesh_problems(&platform, &cluster.objects, &cluster.pods);
+        assert!(decided >= platform.connections().all().len() / 2, "{env}: the mesh decided only {decided} flows");
+        assert!(problems.is_empty(), "{env}: refused by the mesh:\n{}", problems.join("\n"));
+    }
+    // Planted: a caller dropped from a callee's AuthorizationPolicy, and Prometheus's
+    // metrics port left STRICT.
+    let mut cluster = cluster(&platform, Env::Dev);
+    let policy = cluster
+        .objects
+        .iter_mut()
+        .find(|o| o["kind"] == "AuthorizationPolicy" && o["metadata"]["name"] == "learning-service")
+        .unwrap();
+    policy["spec"]["rules"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["from"][0]["source"]["principals"][0] != "cluster.local/ns/keiko/sa/passport-service");
+    let (problems, _) = mesh_problems(&platform, &cluster.objects, &cluster.pods);
+    assert!(problems.iter().any(|p| p.contains("passport-service -> keiko/learning-service 9090")), "{problems:?}");
+    for object in
+        cluster.objects.iter_mut().filter(|o| o["kind"] == "PeerAuthentication" && o["spec"]["selector"].is_object())
+    {
+        object["spec"]["portLevelMtls"] = json!({});
+    }
+    let (problems, _) = mesh_problems(&platform, &cluster.objects, &cluster.pods);
+    assert!(problems.iter().any(|p| p.contains("monitoring/prometheus") && p.contains("STRICT")), "{problems:?}");
 }
