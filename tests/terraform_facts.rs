@@ -253,3 +253,38 @@ fn the_pull_secret_is_valid_terraform_syntax() {
         String::from_utf8_lossy(&fmt.stderr)
     );
 }
+
+/// pg_dump needs a session, which a transaction pool does not keep (each statement may go
+/// to another server connection, and its `SET`s with it): every backup job dumps through
+/// the primary's port, `direct_port`, which Terraform writes next to the pool's.
+#[test]
+fn backups_dump_through_the_primary_not_the_pool() {
+    let platform = Platform::new(spec());
+    let objects: Vec<Value> =
+        components(&platform, Env::Production).unwrap().into_iter().flat_map(|c| c.objects).map(|o| o.value).collect();
+    let mut checked = 0;
+    for job in objects
+        .iter()
+        .filter(|o| o["kind"] == "CronJob" && o["metadata"]["name"].as_str().unwrap().starts_with("backup-"))
+    {
+        let service = job["metadata"]["name"].as_str().unwrap().trim_start_matches("backup-");
+        let containers = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["initContainers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let dump = containers.iter().find(|c| c["name"] == "dump").unwrap_or_else(|| panic!("{service}: no dump step"));
+        let file = dump["env"].as_array().unwrap().iter().find(|e| e["name"] == "DATABASE_URL_FILE").unwrap()["value"]
+            .as_str()
+            .unwrap();
+        let key = file.rsplit('/').next().unwrap();
+        let secret = objects
+            .iter()
+            .find(|o| o["kind"] == "ExternalSecret" && o["metadata"]["name"] == format!("{service}-database"))
+            .unwrap();
+        let url =
+            secret["spec"]["target"]["template"]["data"][key].as_str().unwrap_or_else(|| panic!("{service}: no {key}"));
+        assert!(url.contains("{{ .direct_port }}"), "{service}: the dump connects through {url}");
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "one backup job per database");
+}

@@ -6,8 +6,12 @@
 
 use crate::Platform;
 
-/// The properties of each service's database secret, in the order both sides list them.
-pub const DATABASE_PROPERTIES: [&str; 7] = ["database", "host", "port", "username", "password", "ca", "sslmode"];
+/// The properties of each service's database secret, in the order both sides list them:
+/// `port` is the service's connection pool's, `direct_port` the primary's, which the
+/// backup jobs dump through (pg_dump needs a session; a transaction pool hands each
+/// statement to any server connection, so its `SET`s are lost).
+pub const DATABASE_PROPERTIES: [&str; 8] =
+    ["database", "host", "port", "direct_port", "username", "password", "ca", "sslmode"];
 
 /// The path of a service's database settings (Terraform, module `secrets`).
 pub fn database_path(service: &str) -> String {

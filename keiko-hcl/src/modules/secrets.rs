@@ -46,6 +46,7 @@ fn database_properties() -> Expression {
         ("database", reference("each", &["value", "database"])),
         ("host", var("database_host")),
         ("port", call("tostring", [index(var("database_pool_ports"), key())])),
+        ("direct_port", call("tostring", [var("database_port")])),
         ("username", key()),
         ("password", index(var("database_passwords"), key())),
         ("ca", var("database_ca")),
@@ -145,6 +146,14 @@ fn variables() -> Body {
             "^[a-z0-9.-]+$",
             "Use a host name.",
         ))
+        .add_block(variable(Variable {
+            name: "database_port",
+            description: "The primary's port, for sessions (the backup jobs' pg_dump).",
+            kind: bare("number"),
+            rules: vec![(crate::validation::at_least(var("database_port"), 1), "Give the primary's port.")],
+            sensitive: false,
+            default: None,
+        }))
         .add_block(variable(Variable {
             name: "database_pool_ports",
             description: "Each service's connection pool port, by service name.",

@@ -173,6 +173,7 @@ fn secrets(env: Env, environment: &Environment) -> Block {
         .add_attribute(("ovh_subsidiary", OVH_SUBSIDIARY))
         .add_attribute(("kms_region", environment.secret_manager.region.as_str()))
         .add_attribute(("database_host", postgres("host")))
+        .add_attribute(("database_port", postgres("port")))
         .add_attribute(("database_pool_ports", postgres("pool_ports")))
         .add_attribute(("database_ca", postgres("ca")))
         .add_attribute(("databases", reference("local", &["databases"])))

@@ -43,7 +43,8 @@ pub fn cron_job_for(
     let mut dump = step("dump", scripts::images::POSTGRES, scripts::dump(&database.name), vec![db_mount]);
     dump.env = Some(vec![EnvVar {
         name: "DATABASE_URL_FILE".to_owned(),
-        value: Some(format!("{DATABASE_DIR}/DATABASE_URL")),
+        // The primary, not the pool: pg_dump needs a session (`direct_port`).
+        value: Some(format!("{DATABASE_DIR}/{}", crate::k8s::secrets::DIRECT_DATABASE_URL_KEY)),
         value_from: None,
     }]);
     let (key_volume, key_mount) = storage::key_volume();

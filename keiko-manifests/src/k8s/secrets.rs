@@ -91,6 +91,11 @@ pub fn service_secrets(
     Some(external_secret(namespace, &secrets_name(name), data, None, labels))
 }
 
+/// The key of the service's connection URL, through its pool.
+pub const DATABASE_URL_KEY: &str = "DATABASE_URL";
+/// The key of the URL of the primary, for sessions (the backup job's pg_dump).
+pub const DIRECT_DATABASE_URL_KEY: &str = "DIRECT_DATABASE_URL";
+
 /// The database settings, plus a `DATABASE_URL` that verifies the server certificate
 /// against the managed service's CA.
 pub fn database(
@@ -107,14 +112,19 @@ pub fn database(
             remote_ref: RemoteRef { key: database_key(name), property: (*p).to_owned() },
         })
         .collect();
-    let url = format!(
-        "postgresql://{{{{ .username }}}}:{{{{ .password | urlquery }}}}@{{{{ .host }}}}:{{{{ .port }}}}/{{{{ .database }}}}?sslmode=verify-full&sslrootcert={DATABASE_DIR}/ca"
-    );
+    let url = |port: &str| {
+        format!(
+            "postgresql://{{{{ .username }}}}:{{{{ .password | urlquery }}}}@{{{{ .host }}}}:{{{{ .{port} }}}}/{{{{ .database }}}}?sslmode=verify-full&sslrootcert={DATABASE_DIR}/ca"
+        )
+    };
     let template = Template {
         kind: None,
         engine_version: "v2".to_owned(),
         merge_policy: "Merge".to_owned(),
-        data: BTreeMap::from([("DATABASE_URL".to_owned(), url)]),
+        data: BTreeMap::from([
+            (DATABASE_URL_KEY.to_owned(), url("port")),
+            (DIRECT_DATABASE_URL_KEY.to_owned(), url("direct_port")),
+        ]),
     };
     Some(external_secret(namespace, &database_name(name), data, Some(template), labels))
 }

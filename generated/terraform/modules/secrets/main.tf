@@ -18,7 +18,7 @@ resource "ovh_okms_secret" "database" {
     }
   }
   version = {
-    data = jsonencode({ database = each.value.database, host = var.database_host, port = tostring(var.database_pool_ports[each.key]), username = each.key, password = var.database_passwords[each.key], ca = var.database_ca, sslmode = "verify-full" })
+    data = jsonencode({ database = each.value.database, host = var.database_host, port = tostring(var.database_pool_ports[each.key]), direct_port = tostring(var.database_port), username = each.key, password = var.database_passwords[each.key], ca = var.database_ca, sslmode = "verify-full" })
   }
 }
 

@@ -50,6 +50,16 @@ variable "database_host" {
   }
 }
 
+variable "database_port" {
+  description = "The primary's port, for sessions (the backup jobs' pg_dump)."
+  type        = number
+
+  validation {
+    condition     = var.database_port >= 1
+    error_message = "Give the primary's port."
+  }
+}
+
 variable "database_pool_ports" {
   description = "Each service's connection pool port, by service name."
   type        = map(number)

@@ -151,6 +151,7 @@ module "secrets" {
   ovh_subsidiary           = "FR"
   kms_region               = "eu-west-gra"
   database_host            = module.postgres.host
+  database_port            = module.postgres.port
   database_pool_ports      = module.postgres.pool_ports
   database_ca              = module.postgres.ca
   databases                = local.databases
