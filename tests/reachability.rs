@@ -26,6 +26,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "support/facts.rs"]
+mod facts_support;
 
 use keiko_manifests::components::components;
 use keiko_model::Platform;
@@ -38,24 +40,12 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-const FACTS: &str = include_str!("data/terraform-facts.json");
-
 /// A public address standing for Object Storage's endpoint and the WAF module's registry
 /// (TEST-NET-3, RFC 5737).
 const PUBLIC: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 fn platform(spec: &str) -> Platform {
-    let spec = keiko_spec::load("spec", spec).unwrap_or_else(|e| panic!("{e}"));
-    let all: AllFacts = Env::ALL
-        .iter()
-        .map(|env| {
-            // The fixture names dev's KMS; each environment's facts name its own.
-            let own = &spec.environments().get(*env).secret_manager.okms_id;
-            let text = FACTS.replace("0051d66c-1bc4-59d7-949b-9b5131cd42c2", own);
-            (*env, facts::load("facts.json", &text, &spec, *env).unwrap_or_else(|e| panic!("{e}")))
-        })
-        .collect();
-    Platform::new(spec).with_terraform_facts(all)
+    facts_support::applied(keiko_spec::load("spec", spec).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn with_facts(spec: keiko_spec::Spec, imported: facts::TerraformFacts) -> Platform {

@@ -14,6 +14,8 @@ use keiko_model::secrets::{Provider, provider};
 use keiko_spec::Env;
 use std::collections::{BTreeMap, BTreeSet};
 
+#[path = "support/facts.rs"]
+mod facts_support;
 #[path = "support/terraform.rs"]
 mod terraform;
 
@@ -24,16 +26,7 @@ const RUNBOOK: &str = include_str!("../docs/runbooks/first-install.md");
 /// keiko.yaml with every environment's Terraform facts imported (`tests/data`, each naming
 /// its environment's KMS), as the first install has them when Argo CD first syncs.
 fn keiko() -> Platform {
-    let spec = keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap();
-    let all: keiko_spec::facts::AllFacts = Env::ALL
-        .iter()
-        .map(|env| {
-            let own = &spec.environments().get(*env).secret_manager.okms_id;
-            let text = include_str!("data/terraform-facts.json").replace("0051d66c-1bc4-59d7-949b-9b5131cd42c2", own);
-            (*env, keiko_spec::facts::load("facts.json", &text, &spec, *env).unwrap())
-        })
-        .collect();
-    Platform::new(spec).with_terraform_facts(all)
+    facts_support::applied(keiko_spec::load("keiko.yaml", include_str!("../keiko.yaml")).unwrap())
 }
 
 /// What the cluster of `env` reads, from every ExternalSecret it renders.

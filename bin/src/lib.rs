@@ -22,32 +22,29 @@ pub fn platform(spec_file: &Path, spec: Spec) -> Result<Platform, SpecErrors> {
     let dir = spec_file.parent().unwrap_or(Path::new(""));
     let mut all = AllFacts::new();
     for env in Env::ALL {
-        let relative = facts::facts_file(env);
-        let path = dir.join(&relative);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => {
-                let problem = keiko_spec::Problem::Invalid(format!("cannot read it: {error}"));
-                let errors = vec![keiko_spec::SpecError::new(keiko_spec::SpecPath::root(), problem)];
-                return Err(SpecErrors { file: path.display().to_string(), errors });
-            }
-        };
-        all.insert(env, facts::load(&path.display().to_string(), &text, &spec, env)?);
+        let path = dir.join(facts::facts_file(env));
+        if let Some(text) = read_if_present(&path)? {
+            all.insert(env, facts::load(&path.display().to_string(), &text, &spec, env)?);
+        }
     }
     let global = dir.join(facts::GLOBAL_FACTS_FILE);
-    match std::fs::read_to_string(&global) {
-        Ok(text) => {
-            facts::load_global(&global.display().to_string(), &text, &spec)?;
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+    if let Some(text) = read_if_present(&global)? {
+        facts::load_global(&global.display().to_string(), &text, &spec)?;
+    }
+    Ok(Platform::new(spec).with_terraform_facts(all))
+}
+
+/// The text of a facts file, `None` when it does not exist (the root is not applied yet).
+fn read_if_present(path: &Path) -> Result<Option<String>, SpecErrors> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => {
             let problem = keiko_spec::Problem::Invalid(format!("cannot read it: {error}"));
             let errors = vec![keiko_spec::SpecError::new(keiko_spec::SpecPath::root(), problem)];
-            return Err(SpecErrors { file: global.display().to_string(), errors });
+            Err(SpecErrors { file: path.display().to_string(), errors })
         }
     }
-    Ok(Platform::new(spec).with_terraform_facts(all))
 }
 
 /// Every generated file of the platform: Kubernetes, Terraform, the schema and the

@@ -73,16 +73,27 @@ pub fn json_schema() -> Value {
 /// every service with a database and for nothing else, a host name that is one, and the
 /// KMS keiko.yaml names for `env`.
 pub fn load(file: &str, text: &str, spec: &Spec, env: Env) -> Result<TerraformFacts, SpecErrors> {
+    read(file, text, &json_schema(), |facts| problems(facts, spec, env))
+}
+
+/// Reads a facts file of type `T` the way the spec is read: its shape against `schema`
+/// (every unknown field or bad value, located), then `check`'s problems, located too.
+fn read<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    schema: &Value,
+    check: impl FnOnce(&T) -> Vec<SpecError>,
+) -> Result<T, SpecErrors> {
     let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors };
     let document = source::parse(text).map_err(fail)?;
-    let shape_errors = shape::check(&document, &json_schema());
+    let shape_errors = shape::check(&document, schema);
     if !shape_errors.is_empty() {
         return Err(fail(shape_errors));
     }
     let source::Document { value, map } = document;
-    let facts: TerraformFacts = serde_json::from_value(value)
+    let facts: T = serde_json::from_value(value)
         .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
-    let mut errors = problems(&facts, spec, env);
+    let mut errors = check(&facts);
     if errors.is_empty() {
         return Ok(facts);
     }
@@ -168,31 +179,21 @@ pub struct RegistryFacts {
 /// Reads `facts/global.json` and checks it against `spec`: the images are pulled from
 /// `platform.registry`, whose host must be the registry Terraform created.
 pub fn load_global(file: &str, text: &str, spec: &Spec) -> Result<GlobalFacts, SpecErrors> {
-    let fail = |errors: Vec<SpecError>| SpecErrors { file: file.to_owned(), errors };
-    let document = source::parse(text).map_err(fail)?;
-    let shape_errors = shape::check(&document, &schemars::schema_for!(GlobalFacts).to_value());
-    if !shape_errors.is_empty() {
-        return Err(fail(shape_errors));
-    }
-    let source::Document { value, map } = document;
-    let facts: GlobalFacts = serde_json::from_value(value)
-        .map_err(|error| fail(vec![SpecError::new(SpecPath::root(), Problem::Shape(error.to_string()))]))?;
-    let url = &facts.registry.url;
-    let host = url.strip_prefix("https://").unwrap_or_default().trim_end_matches('/');
-    let registry = &spec.platform().registry;
-    let spec_host = registry.split('/').next().unwrap_or_default();
-    if host.is_empty() || host != spec_host {
-        let path = SpecPath::root().key("registry").key("url");
-        let mut error = SpecError::new(
-            path.clone(),
+    read(file, text, &schemars::schema_for!(GlobalFacts).to_value(), |facts: &GlobalFacts| {
+        let url = &facts.registry.url;
+        let host = url.strip_prefix("https://").unwrap_or_default().trim_end_matches('/');
+        let registry = &spec.platform().registry;
+        let spec_host = registry.split('/').next().unwrap_or_default();
+        if !host.is_empty() && host == spec_host {
+            return Vec::new();
+        }
+        vec![SpecError::new(
+            SpecPath::root().key("registry").key("url"),
             Problem::Invalid(format!(
                 "Terraform created the registry `{url}`, but keiko.yaml's platform.registry is `{registry}`: the images would be pulled from another host; write `{host}/<project>` there"
             )),
-        );
-        error.location = map.locate(&path);
-        return Err(fail(vec![error]));
-    }
-    Ok(facts)
+        )]
+    })
 }
 
 /// The facts of every environment that has them.
